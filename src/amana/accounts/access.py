@@ -1,0 +1,42 @@
+"""The only read path for users: who may see which accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from amana.accounts.models import User
+from amana.accounts.roles import Perm, Role
+
+
+def is_system_admin(actor: User) -> bool:
+    return Role.SYSTEM_ADMIN in actor.roles
+
+
+def visible_users(actor: User) -> QuerySet[User]:
+    """Agency admins and supervisors see their own agency's users; system admins see all."""
+    if not actor.has_permission(Perm.USER_VIEW):
+        return User.objects.none()
+    users = User.objects.select_related("agency").prefetch_related("role_grants")
+    if is_system_admin(actor):
+        return users
+    return users.filter(agency_id=actor.agency_id)
+
+
+def access_user(actor: User, user_id: object) -> User:
+    """One visible user, or not-found whether or not the account exists."""
+    try:
+        return visible_users(actor).get(pk=user_id)
+    except (User.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    except Exception as exc:  # malformed UUIDs raise ValidationError
+        raise Http404 from exc
+
+
+def manageable_users(actor: User) -> QuerySet[User]:
+    """Accounts the actor may change: own agency for agency admins, all for system admins."""
+    if not actor.has_permission(Perm.USER_MANAGE):
+        return User.objects.none()
+    if is_system_admin(actor):
+        return User.objects.all()
+    return User.objects.filter(agency_id=actor.agency_id)

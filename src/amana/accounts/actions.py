@@ -1,0 +1,147 @@
+"""The only write path for agencies, users and roles. Each action audits in its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import Agency, RoleGrant, User
+from amana.accounts.roles import Perm, Role
+from amana.audit.log import write_entry
+
+ADMIN_ONLY_ROLES = frozenset({Role.SYSTEM_ADMIN.value})
+
+
+def _require(actor: User, perm: Perm) -> None:
+    if not actor.has_permission(perm):
+        raise NotAllowed(perm.value)
+
+
+def _require_agency_scope(actor: User, agency: Agency) -> None:
+    if Role.SYSTEM_ADMIN in actor.roles:
+        return
+    if actor.agency_id != agency.pk:
+        raise NotAllowed(Perm.USER_MANAGE.value)
+
+
+def _clean_roles(actor: User, roles: Iterable[str]) -> list[str]:
+    chosen = sorted(set(roles))
+    if not chosen:
+        raise ActionError("roles", "choose at least one role")
+    unknown = [role for role in chosen if role not in Role.values]
+    if unknown:
+        raise ActionError("roles", f"unknown role {unknown[0]!r}")
+    if ADMIN_ONLY_ROLES.intersection(chosen) and Role.SYSTEM_ADMIN not in actor.roles:
+        raise ActionError("roles", "only a system administrator can grant that role")
+    return chosen
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ActionError("password", " ".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def do_create_agency(*, slug: str, name: str, kind: str, actor: User | None) -> Agency:
+    """Create an agency. `actor` None is the operator at the command line (demo, set-up)."""
+    if actor is not None:
+        _require(actor, Perm.AGENCY_MANAGE)
+    if kind not in Agency.Kind.values:
+        raise ActionError("kind", f"expected one of {', '.join(Agency.Kind.values)}")
+    agency = Agency(slug=slug, name=name, kind=kind)
+    try:
+        agency.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ActionError(field, " ".join(messages)) from exc
+    agency.save()
+    write_entry(actor=actor, action="agency.create", object_type="agency", object_id=agency.slug)
+    return agency
+
+
+@transaction.atomic
+def do_create_user(
+    *,
+    agency: Agency,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    full_name: str = "",
+    email: str = "",
+    actor: User | None,
+) -> User:
+    """Create an account in `agency`. Agency admins may only create users in their own agency."""
+    bootstrap = actor is None
+    if actor is not None:
+        _require(actor, Perm.USER_MANAGE)
+        _require_agency_scope(actor, agency)
+        chosen = _clean_roles(actor, roles)
+    else:
+        chosen = sorted(set(roles))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ActionError("username", "this username is taken")
+    user = User(username=username, agency=agency, full_name=full_name, email=email)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ActionError(field, " ".join(messages)) from exc
+    if not bootstrap:
+        _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in chosen])
+    write_entry(
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.pk,
+        details={"agency": agency.slug, "roles": chosen},
+    )
+    return user
+
+
+@transaction.atomic
+def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
+    _require(actor, Perm.USER_MANAGE)
+    _require_agency_scope(actor, user.agency)
+    chosen = _clean_roles(actor, roles)
+    if user.pk == actor.pk and Role.AGENCY_ADMIN in actor.roles and Role.AGENCY_ADMIN not in chosen:
+        raise ActionError("roles", "you cannot remove your own administrator role")
+    before = sorted(user.roles)
+    RoleGrant.objects.filter(user=user).exclude(role__in=chosen).delete()
+    for role in chosen:
+        RoleGrant.objects.get_or_create(user=user, role=role)
+    user.forget_roles()
+    write_entry(
+        actor=actor,
+        action="user.set_roles",
+        object_type="user",
+        object_id=user.pk,
+        details={"before": before, "after": chosen},
+    )
+    return user
+
+
+@transaction.atomic
+def do_deactivate_user(*, user: User, actor: User) -> User:
+    _require(actor, Perm.USER_MANAGE)
+    _require_agency_scope(actor, user.agency)
+    if user.pk == actor.pk:
+        raise ActionError("user", "you cannot deactivate your own account")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    write_entry(actor=actor, action="user.deactivate", object_type="user", object_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def do_record_login(*, user: User, outcome: str, origin: str) -> None:
+    write_entry(actor=user, action="auth.login", object_type="user", object_id=user.pk,
+                outcome=outcome, origin=origin)

@@ -1,0 +1,152 @@
+"""Login with a second factor, logout, and agency user management."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amana.accounts import access, actions
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.forms import LoginForm, TokenForm, UserCreateForm
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+
+SETUP_DEVICE_KEY = "amana_totp_setup_device"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    return render(request, "accounts/locked.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if isinstance(user, User) and user.is_active:
+            login(request, user)
+            actions.do_record_login(user=user, outcome="ok", origin=origin_of(request))
+            if user_has_device(user) or settings.AMANA_REQUIRE_2FA:
+                return redirect(f"/accounts/2fa/?next={_safe_next(request)}")
+            return redirect(_safe_next(request))
+        form.add_error(None, _("That username and password do not match an active account."))
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def _setup_device(request: HttpRequest, user: User) -> TOTPDevice:
+    device_id = request.session.get(SETUP_DEVICE_KEY)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        request.session[SETUP_DEVICE_KEY] = device.pk
+    return device
+
+
+def _qr_data_uri(config_url: str) -> str:
+    image = qrcode.make(config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Verify a code; a user with no authenticator yet enrols one here first."""
+    user = request.user
+    assert isinstance(user, User)
+    enrolling = not user_has_device(user)
+    device = _setup_device(request, user) if enrolling else None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        matched = _match(user, device, token)
+        if matched is not None:
+            otp_login(request, matched)
+            request.session.pop(SETUP_DEVICE_KEY, None)
+            actions.do_record_login(user=user, outcome="ok", origin=origin_of(request) + ":2fa")
+            return redirect(_safe_next(request))
+        actions.do_record_login(user=user, outcome="denied", origin=origin_of(request) + ":2fa")
+        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if device is not None:
+        context["qr"] = _qr_data_uri(device.config_url)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _match(user: User, setup: TOTPDevice | None, token: str) -> TOTPDevice | None:
+    if setup is not None:
+        if setup.verify_token(token):
+            setup.confirmed = True
+            setup.save(update_fields=["confirmed"])
+            return setup
+        return None
+    for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def users_view(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    assert isinstance(actor, User)
+    if not actor.has_permission(Perm.USER_VIEW):
+        return HttpResponseForbidden(_("You do not have access to user management."))
+    can_manage = actor.has_permission(Perm.USER_MANAGE)
+    form = UserCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            return HttpResponseForbidden(_("You cannot create accounts."))
+        if form.is_valid():
+            try:
+                actions.do_create_user(agency=actor.agency, actor=actor, **form.cleaned_data)
+            except ActionError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except NotAllowed:
+                return HttpResponseForbidden(_("You cannot create accounts."))
+            else:
+                messages.success(request, _("Account created."))
+                return redirect("accounts:users")
+        status = 400
+    users = access.visible_users(actor)
+    context = {"users": users, "form": form, "can_manage": can_manage}
+    return render(request, "accounts/users.html", context, status=status)

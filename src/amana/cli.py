@@ -1,0 +1,70 @@
+"""`amana`: the one entry point for operators.
+
+`amana check` and `amana bench decisions` never import Django: an auditor can run them on a
+protocol file alone, and bulk evaluation does not pay for the web framework. Every other
+command runs as a Django management command with Amana's settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+DJANGO_FREE = {"check": "amana.protocol.cli"}
+USAGE = """usage: amana COMMAND [ARGS]
+
+  serve [--host H] [--port P]   run the web app (waitress)
+  migrate                       create or update the database
+  demo                          load the demo agencies, users and data (idempotent)
+  audit verify|seal             check the audit chain / seal pending entries
+  keys generate|rotate          make a new field key / re-encrypt under the active key
+  check --protocol FILE REQ     decide one sharing request (no database needed)
+  bench audit|decisions ...     benchmarks (JSON on stdout)
+  manage ARGS...                any Django management command
+"""
+
+
+def _fail(message: str) -> int:
+    print(f"amana: {message}", file=sys.stderr)
+    return 2
+
+
+def _run_django(argv: list[str]) -> int:
+    from amana.config import ConfigError, load
+
+    try:
+        load()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amana.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["amana", *argv])
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command = args[0]
+    if command in DJANGO_FREE:
+        from importlib import import_module
+
+        module = import_module(DJANGO_FREE[command])
+        return int(module.main(args[1:]))
+    if command == "bench" and len(args) > 1 and args[1] == "decisions":
+        from amana.protocol.bench import main as bench_decisions
+
+        return int(bench_decisions(args[2:]))
+    if command == "manage":
+        return _run_django(args[1:])
+    return _run_django(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Settings read from the environment, with one clear line for anything missing or malformed.
+
+No Django import here: the CLI uses this to fail fast before Django starts.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ENV_DEMO = "demo"
+ENV_PRODUCTION = "production"
+ENV_TEST = "test"
+KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
+KEY_BYTES = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed. The message names the setting."""
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str
+    var_dir: Path
+    secret_key: str
+    database_url: str
+    allowed_hosts: list[str]
+    field_keys: dict[str, bytes]
+    active_field_key: str
+    blind_index_key: bytes
+    email_url: str
+    csrf_trusted_origins: list[str] = field(default_factory=list)
+    require_2fa: bool = False
+    debug: bool = False
+
+    @property
+    def production(self) -> bool:
+        return self.env == ENV_PRODUCTION
+
+
+def _var_dir(environ: dict[str, str]) -> Path:
+    raw = environ.get("AMANA_VAR_DIR", "").strip()
+    path = Path(raw) if raw else Path.cwd() / "var"
+    return path.resolve()
+
+
+def _read_or_create_secret(path: Path, nbytes: int) -> str:
+    """Demo secrets live in var/, generated once, readable by the owner only."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = base64.urlsafe_b64encode(secrets.token_bytes(nbytes)).decode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def _decode_key(name: str, raw: str) -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(raw.encode())
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigError(f"{name}: expected url-safe base64, got an undecodable value") from exc
+    if len(key) != KEY_BYTES:
+        raise ConfigError(f"{name}: expected a {KEY_BYTES}-byte key, got {len(key)} bytes")
+    return key
+
+
+def parse_field_keys(raw: str) -> tuple[dict[str, bytes], str]:
+    """`AMANA_FIELD_KEYS="k2:BASE64,k1:BASE64"`: the first key encrypts, all decrypt."""
+    keys: dict[str, bytes] = {}
+    active = ""
+    for position, item in enumerate(part.strip() for part in raw.split(",") if part.strip()):
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id.isalnum():
+            raise ConfigError(
+                f"AMANA_FIELD_KEYS[{position}]: expected 'keyid:base64key' with an "
+                f"alphanumeric key id, got {item[:12]!r}…"
+            )
+        if key_id in keys:
+            raise ConfigError(f"AMANA_FIELD_KEYS[{position}]: key id {key_id!r} appears twice")
+        keys[key_id] = _decode_key(f"AMANA_FIELD_KEYS[{position}]", encoded)
+        active = active or key_id
+    if not keys:
+        raise ConfigError("AMANA_FIELD_KEYS: expected at least one 'keyid:base64key'")
+    return keys, active
+
+
+def _split_list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _database_url(environ: dict[str, str], var_dir: Path) -> str:
+    url = environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{var_dir / 'amana.sqlite3'}"
+    scheme = urlparse(url).scheme
+    if scheme not in ("sqlite", "postgres", "postgresql"):
+        raise ConfigError(
+            f"DATABASE_URL: expected a sqlite:/// or postgresql:// URL, got scheme {scheme!r}"
+        )
+    return url
+
+
+def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+
+
+def _secret(environ: dict[str, str], name: str, env: str, fallback: Path, nbytes: int) -> str:
+    raw = environ.get(name, "").strip()
+    if raw:
+        return raw
+    if env == ENV_PRODUCTION:
+        raise ConfigError(f"{name}: required when AMANA_ENV=production")
+    return _read_or_create_secret(fallback, nbytes)
+
+
+def load(environ: dict[str, str] | None = None) -> Config:
+    env_map = dict(os.environ if environ is None else environ)
+    env = env_map.get("AMANA_ENV", ENV_DEMO).strip() or ENV_DEMO
+    if env not in KNOWN_ENVS:
+        raise ConfigError(f"AMANA_ENV: expected one of {', '.join(KNOWN_ENVS)}, got {env!r}")
+    var_dir = _var_dir(env_map)
+    secret_key = _secret(env_map, "SECRET_KEY", env, var_dir / "secret_key", 48)
+    if env == ENV_PRODUCTION and len(secret_key) < 50:
+        raise ConfigError("SECRET_KEY: expected at least 50 characters in production")
+    field_raw = env_map.get("AMANA_FIELD_KEYS", "").strip()
+    if not field_raw:
+        if env == ENV_PRODUCTION:
+            raise ConfigError("AMANA_FIELD_KEYS: required when AMANA_ENV=production")
+        field_raw = "demo1:" + _read_or_create_secret(var_dir / "field_key", KEY_BYTES)
+    field_keys, active = parse_field_keys(field_raw)
+    blind_raw = _secret(env_map, "AMANA_BLIND_INDEX_KEY", env, var_dir / "blind_index_key", 32)
+    blind_key = _decode_key("AMANA_BLIND_INDEX_KEY", blind_raw)
+    hosts = _split_list(env_map.get("ALLOWED_HOSTS", ""))
+    if not hosts:
+        if env == ENV_PRODUCTION:
+            raise ConfigError("ALLOWED_HOSTS: required when AMANA_ENV=production")
+        hosts = ["127.0.0.1", "localhost", "testserver"]
+    return Config(
+        env=env,
+        var_dir=var_dir,
+        secret_key=secret_key,
+        database_url=_database_url(env_map, var_dir),
+        allowed_hosts=hosts,
+        field_keys=field_keys,
+        active_field_key=active,
+        blind_index_key=blind_key,
+        email_url=env_map.get("EMAIL_URL", "console://").strip() or "console://",
+        csrf_trusted_origins=_split_list(env_map.get("CSRF_TRUSTED_ORIGINS", "")),
+        require_2fa=_bool(env_map, "AMANA_REQUIRE_2FA", env == ENV_PRODUCTION),
+        debug=_bool(env_map, "AMANA_DEBUG", False),
+    )

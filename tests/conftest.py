@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from amana.accounts.models import User
+from tests.factories import PASSWORD, AgencyFactory, UserFactory
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(*roles: str, agency: object = None, **kwargs: object) -> User:
+        if agency is not None:
+            kwargs["agency"] = agency
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def agency(db: None):
+    return AgencyFactory()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
