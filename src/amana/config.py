@@ -64,7 +64,7 @@ def _read_or_create_secret(path: Path, nbytes: int) -> str:
 
 def _decode_key(name: str, raw: str) -> bytes:
     try:
-        key = base64.urlsafe_b64decode(raw.encode())
+        key = base64.b64decode(raw.encode(), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ConfigError(f"{name}: expected url-safe base64, got an undecodable value") from exc
     if len(key) != KEY_BYTES:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -20,6 +27,12 @@ class Command(BaseCommand):
 
         from amana.wsgi import application
 
+        signal.signal(signal.SIGTERM, _stop)
         self.stdout.write(f"Amana is serving on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="amana")
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="amana")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        self.stdout.write("Amana stopped.")
+        sys.stdout.flush()

@@ -1,0 +1,62 @@
+"""Loads the shipped demo agencies and users. Idempotent: existing rows are left alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from amana.accounts.actions import do_create_agency, do_create_user
+from amana.accounts.models import Agency, User
+
+DEMO_PASSWORD = "amana-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    agency: str
+    roles: tuple[str, ...]
+
+
+def _demo_spec() -> dict[str, Any]:
+    text = resources.files("amana.demo").joinpath("agencies.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _ensure_agency(spec: dict[str, str]) -> Agency:
+    agency = Agency.objects.filter(slug=spec["slug"]).first()
+    if agency is None:
+        agency = do_create_agency(slug=spec["slug"], name=spec["name"], kind=spec["kind"], actor=None)
+        agency.case_prefix = spec.get("case_prefix", "")
+        agency.save(update_fields=["case_prefix"])
+    return agency
+
+
+def _ensure_user(spec: dict[str, Any], agencies: dict[str, Agency]) -> None:
+    if User.objects.filter(username=spec["username"]).exists():
+        return
+    do_create_user(
+        agency=agencies[spec["agency"]],
+        username=spec["username"],
+        password=DEMO_PASSWORD,
+        roles=spec["roles"],
+        full_name=spec["full_name"],
+        actor=None,
+    )
+
+
+@transaction.atomic
+def load_demo() -> list[DemoLogin]:
+    spec = _demo_spec()
+    agencies = {item["slug"]: _ensure_agency(item) for item in spec["agencies"]}
+    for user in spec["users"]:
+        _ensure_user(user, agencies)
+    return [
+        DemoLogin(user["username"], agencies[user["agency"]].name, tuple(user["roles"]))
+        for user in spec["users"]
+    ]

@@ -1,0 +1,84 @@
+"""Configuration from the environment: defaults for the demo, hard requirements in production."""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+
+import pytest
+
+from amana.config import ConfigError, load, parse_field_keys
+
+
+def _key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def _production(tmp_path, **overrides: str) -> dict[str, str]:
+    env = {
+        "AMANA_ENV": "production",
+        "AMANA_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s" * 60,
+        "AMANA_FIELD_KEYS": f"k1:{_key()}",
+        "AMANA_BLIND_INDEX_KEY": _key(),
+        "ALLOWED_HOSTS": "amana.example.org",
+        "DATABASE_URL": "postgresql://amana:pw@db.example.org:5432/amana",
+    }
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def test_demo_defaults_generate_secrets_once_with_private_permissions(tmp_path):
+    first = load({"AMANA_VAR_DIR": str(tmp_path)})
+    second = load({"AMANA_VAR_DIR": str(tmp_path)})
+    assert first.secret_key == second.secret_key
+    assert first.field_keys == second.field_keys
+    assert first.database_url == f"sqlite:///{tmp_path / 'amana.sqlite3'}"
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert not first.require_2fa
+
+
+def test_production_with_everything_set(tmp_path):
+    config = load(_production(tmp_path))
+    assert config.production and config.require_2fa
+    assert config.allowed_hosts == ["amana.example.org"]
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "AMANA_FIELD_KEYS", "AMANA_BLIND_INDEX_KEY", "ALLOWED_HOSTS"]
+)
+def test_production_names_the_missing_setting(tmp_path, missing):
+    with pytest.raises(ConfigError) as err:
+        load(_production(tmp_path, **{missing: ""}))
+    assert str(err.value).startswith(missing)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("AMANA_ENV", "staging", "expected one of"),
+        ("SECRET_KEY", "short", "at least 50"),
+        ("AMANA_FIELD_KEYS", "nocolon", "keyid:base64key"),
+        ("AMANA_FIELD_KEYS", "k1:!!!", "base64"),
+        ("AMANA_FIELD_KEYS", "k1:" + base64.urlsafe_b64encode(b"x" * 8).decode(), "32-byte"),
+        ("AMANA_BLIND_INDEX_KEY", "abc", "AMANA_BLIND_INDEX_KEY"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL"),
+        ("AMANA_REQUIRE_2FA", "maybe", "true or false"),
+    ],
+)
+def test_malformed_settings_are_named(tmp_path, name, value, fragment):
+    with pytest.raises(ConfigError) as err:
+        load(_production(tmp_path, **{name: value}))
+    message = str(err.value)
+    assert message.startswith(name) and fragment in message
+    assert "\n" not in message
+
+
+def test_field_keys_first_is_active_and_duplicates_refused():
+    a, b = _key(), _key()
+    keys, active = parse_field_keys(f"new:{a}, old:{b}")
+    assert active == "new" and set(keys) == {"new", "old"}
+    with pytest.raises(ConfigError, match="twice"):
+        parse_field_keys(f"k:{a},k:{b}")
