@@ -1,0 +1,150 @@
+"""`amana bench decisions`: how fast the engine decides, against the cost of merely reading and
+writing the same lines (the floor). Prints JSON. Django is never imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from amana.protocol.cli import decide_line
+from amana.protocol.loading import load_protocol
+from amana.protocol.model import Protocol
+
+FLOOR_DECISION = {
+    "decision": "allow",
+    "share": ["full_name", "date_of_birth", "contact_phone"],
+    "withhold": [{"element": "incident_narrative", "code": "elements.not_agreed", "text": "x" * 60}],
+    "label": None,
+    "reasons": [{"code": "sharing.allowed", "text": "x" * 90, "source": "x" * 100}],
+    "obligations": [{"code": f"o{i}", "text": "x" * 80} for i in range(4)],
+}
+FLOOR_SCRIPT = (
+    "import json,sys\n"
+    "d=json.loads(sys.argv[1])\n"
+    "w=sys.stdout.write\n"
+    "for line in sys.stdin:\n"
+    "    if line.strip():\n"
+    "        json.loads(line); w(json.dumps(d, ensure_ascii=False)+'\\n')\n"
+)
+
+
+def demo_protocol_path() -> Path:
+    return Path(str(resources.files("amana.protocol").joinpath("data/demo.protocol.yaml")))
+
+
+def _requests(protocol: Protocol, n: int, seed: int) -> list[str]:
+    from amana.protocol.generate import make_request
+
+    rng = random.Random(seed)
+    return [json.dumps(make_request(rng, protocol)) for _ in range(n)]
+
+
+def _floor_line(line: str) -> str:
+    json.loads(line)
+    return json.dumps(FLOOR_DECISION, ensure_ascii=False)
+
+
+def _in_process(protocol: Protocol, lines: list[str]) -> dict[str, float]:
+    started = time.perf_counter()
+    for line in lines:
+        decide_line(protocol, line, "en")
+    engine = time.perf_counter() - started
+    started = time.perf_counter()
+    for line in lines:
+        _floor_line(line)
+    floor = time.perf_counter() - started
+    return {"engine_s": engine, "floor_s": floor}
+
+
+def _latencies_ms(protocol: Protocol, lines: list[str]) -> dict[str, float]:
+    clock = time.perf_counter_ns
+    samples = []
+    for line in lines:
+        start = clock()
+        decide_line(protocol, line, "en")
+        samples.append((clock() - start) / 1e6)
+    cuts = statistics.quantiles(samples, n=100)
+    return {"p50": round(cuts[49], 4), "p99": round(cuts[98], 4)}
+
+
+def _timed(argv: list[str], stdin_path: Path) -> float:
+    with stdin_path.open("rb") as source:
+        started = time.perf_counter()
+        subprocess.run(argv, stdin=source, stdout=subprocess.DEVNULL, check=True)  # noqa: S603
+        return time.perf_counter() - started
+
+
+def _end_to_end(protocol_path: Path, lines: list[str]) -> dict[str, float]:
+    amana = [sys.executable, "-c", "import sys; from amana.cli import main; sys.exit(main())"]
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "requests.jsonl"
+        batch.write_text("\n".join(lines) + "\n")
+        engine = _timed([*amana, "check", "--protocol", str(protocol_path), "--batch", "-"], batch)
+        floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(FLOOR_DECISION)]
+        floor = _timed(floor_cmd, batch)
+    return {"engine_s": engine, "floor_s": floor}
+
+
+def run(n: int, protocol_path: Path, seed: int, end_to_end: bool) -> dict[str, Any]:
+    protocol = load_protocol(protocol_path)
+    lines = _requests(protocol, n, seed)
+    decisions = [json.loads(decide_line(protocol, line, "en"))["decision"] for line in lines[:2000]]
+    timing = _in_process(protocol, lines)
+    report: dict[str, Any] = {
+        "requests": n,
+        "protocol": str(protocol_path),
+        "allow_share_in_sample": round(decisions.count("allow") / len(decisions), 3),
+        "in_process": {
+            "decisions_per_s": round(n / timing["engine_s"]),
+            "floor_lines_per_s": round(n / timing["floor_s"]),
+            "ratio_engine_to_floor": round(timing["engine_s"] / timing["floor_s"], 2),
+        },
+        "latency_ms": _latencies_ms(protocol, lines[: min(n, 50000)]),
+        "cpu": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
+    if end_to_end:
+        e2e = _end_to_end(protocol_path, lines)
+        report["end_to_end_check_batch"] = {
+            "seconds": round(e2e["engine_s"], 2),
+            "decisions_per_s": round(n / e2e["engine_s"]),
+            "floor_seconds": round(e2e["floor_s"], 2),
+            "ratio_engine_to_floor": round(e2e["engine_s"] / e2e["floor_s"], 2),
+        }
+    return report
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.exit(2, f"amana bench decisions: {message}\n")
+
+
+def main(argv: list[str]) -> int:
+    parser = _Parser(prog="amana bench decisions")
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--protocol", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-end-to-end", action="store_true")
+    args = parser.parse_args(argv)
+    if args.n < 100:
+        parser.error("--n: expected at least 100")
+    from amana.protocol.reader import ContractError
+
+    try:
+        report = run(args.n, args.protocol or demo_protocol_path(), args.seed, not args.no_end_to_end)
+    except ContractError as exc:
+        print(f"amana bench decisions: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2))
+    return 0

@@ -1,0 +1,163 @@
+"""The request parser's fast path: straight-line checks for well-formed requests.
+
+Anything unexpected raises `_Slow`, and the caller re-reads the request with the validating
+reader (`loading.request_from_data`), which names the key path and the problem. Both paths accept
+exactly the same inputs; a property test holds them to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from amana.protocol import vocabulary as v
+from amana.protocol.model import BestInterests, ConsentRecord, Exceptional, Request, Subject
+
+_BASES = frozenset(v.BASES)
+_CARE = frozenset(v.CARE_STATUSES)
+_CASE = frozenset(v.CASE_STATUSES)
+_GIVERS = frozenset(v.GIVERS)
+_KINDS = frozenset(v.CONSENT_KINDS)
+_STAGES = frozenset(v.STAGES)
+
+
+class _Slow(Exception):
+    """Leave the fast path; the validating reader will explain."""
+
+
+def _day(value: Any) -> date:
+    if type(value) is not str or len(value) != 10:
+        raise _Slow
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _Slow from None
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str or not value.strip():
+        raise _Slow
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _flag(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key)
+    if value is None:
+        return default
+    if type(value) is not bool:
+        raise _Slow
+    return value
+
+
+def _strings(value: Any) -> list[str]:
+    if type(value) is not list:
+        raise _Slow
+    for item in value:
+        _text(item)
+    return value
+
+
+def _subject(data: Any) -> Subject:
+    if type(data) is not dict:
+        raise _Slow
+    age = data.get("age")
+    care = data.get("care_status")
+    case = data.get("case_status")
+    if type(age) is not int or age < 0:
+        raise _Slow
+    if (care is not None and care not in _CARE) or (case is not None and case not in _CASE):
+        raise _Slow
+    return Subject(
+        age,
+        care,
+        _flag(data, "caregiver_reachable", True),
+        _flag(data, "informing_caregiver_in_best_interests", True),
+        _flag(data, "gbv_survivor", False),
+        case or "open",
+    )
+
+
+def _consent(data: Any) -> ConsentRecord:
+    if type(data) is not dict:
+        raise _Slow
+    giver, kind, stage = data.get("given_by"), data.get("kind"), data.get("stage")
+    if giver not in _GIVERS or kind not in _KINDS or (stage is not None and stage not in _STAGES):
+        raise _Slow
+    services = data.get("services")
+    return ConsentRecord(
+        giver,
+        kind,
+        frozenset(_strings(data.get("purposes"))),
+        frozenset(_strings(data.get("recipients"))),
+        None if services is None else frozenset(_strings(services)),
+        _day(data.get("on")),
+        stage or "other",
+    )
+
+
+def _consents(value: Any) -> tuple[ConsentRecord, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        raise _Slow
+    return tuple(_consent(item) for item in value)
+
+
+def _best_interests(data: Any) -> BestInterests | None:
+    if data is None:
+        return None
+    if type(data) is not dict:
+        raise _Slow
+    assessed = data.get("assessed_on")
+    return BestInterests(
+        None if assessed is None else _day(assessed), _flag(data, "supports_sharing", False)
+    )
+
+
+def _exceptional(data: Any) -> Exceptional | None:
+    if data is None:
+        return None
+    if type(data) is not dict:
+        raise _Slow
+    assessment = data.get("risk_assessment")
+    if assessment is not None and type(assessment) is not str:
+        raise _Slow
+    return Exceptional(
+        _optional_text(data.get("circumstance")) or "",
+        (assessment.strip() or None) if assessment is not None else None,
+        _flag(data, "recipient_assessed_safe", False),
+    )
+
+
+def _elements(value: Any) -> tuple[str, ...]:
+    elements = _strings(value)
+    if not elements:
+        raise _Slow
+    return tuple(dict.fromkeys(elements))
+
+
+def fast_request(data: Any) -> Request:
+    if type(data) is not dict:
+        raise _Slow
+    basis = data.get("legal_basis")
+    if basis not in _BASES:
+        raise _Slow
+    return Request(
+        _day(data.get("at")),
+        _text(data.get("from")),
+        _text(data.get("to")),
+        _text(data.get("purpose")),
+        _optional_text(data.get("service")),
+        basis,
+        _subject(data.get("subject")),
+        _elements(data.get("elements")),
+        _consents(data.get("consents")),
+        _best_interests(data.get("best_interests")),
+        _exceptional(data.get("exceptional")),
+        _optional_text(data.get("contact_method")),
+        _optional_text(data.get("label")),
+    )

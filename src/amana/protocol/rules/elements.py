@@ -1,0 +1,47 @@
+"""Rule 4.0: only the agreed elements go; the rest is withheld with the reason."""
+
+from __future__ import annotations
+
+from amana.protocol.codes import Code
+from amana.protocol.findings import Context, Withheld
+from amana.protocol.model import PurposeSpec
+from amana.protocol.vocabulary import EXCESSIVE_FOR_PURPOSE, INCIDENT, WHOLE_FILE
+
+
+def _agreed_list(ctx: Context, spec: PurposeSpec) -> frozenset[str] | None:
+    """The service's list for referrals, else the purpose's list; None when nothing is listed."""
+    service = spec.services.get(ctx.request.service or "")
+    if service is not None and service.elements is not None:
+        return service.elements
+    return spec.elements
+
+
+def withhold_code(ctx: Context, spec: PurposeSpec, element: str) -> Code | None:
+    purpose = ctx.request.purpose
+    if element == WHOLE_FILE and purpose != "case_transfer":
+        return Code.ELEMENTS_EXCESSIVE
+    if element in EXCESSIVE_FOR_PURPOSE.get(purpose, frozenset()):
+        return Code.ELEMENTS_EXCESSIVE
+    agreed = _agreed_list(ctx, spec)
+    if agreed is not None and element not in agreed:
+        return Code.ELEMENTS_NOT_AGREED
+    if element in spec.excluded:
+        return Code.ELEMENTS_NOT_AGREED
+    if agreed is None and element == INCIDENT and purpose == "referral_immediate":
+        return Code.ELEMENTS_NOT_AGREED
+    return None
+
+
+def split_elements(ctx: Context) -> list[str]:
+    """R4.0–R4.6: returns the elements that may go and records the withheld ones."""
+    spec = ctx.protocol.purposes.get(ctx.request.purpose)
+    if spec is None:
+        return []
+    share: list[str] = []
+    for element in ctx.request.elements:
+        code = withhold_code(ctx, spec, element)
+        if code is None:
+            share.append(element)
+        else:
+            ctx.withheld.append(Withheld(element, code))
+    return share
