@@ -8,8 +8,16 @@ from typing import Any
 
 from amana.protocol.codes import SOURCES, Code, Obligation
 from amana.protocol.findings import Finding, Withheld
-from amana.protocol.texts import DENIED_ELEMENT, OBLIGATIONS, REASONS, WITHHELD, translate
+from amana.protocol.texts import (
+    DENIED_ELEMENT,
+    OBLIGATIONS,
+    REASONS,
+    WITHHELD,
+    WORDS,
+    translate,
+)
 
+WORD_KEYS = frozenset({"giver", "role"})
 ALLOW = "allow"
 DENY = "deny"
 
@@ -47,7 +55,10 @@ class Decision:
 
 @lru_cache(maxsize=4096)
 def _reason(code: Code, params: tuple[tuple[str, str], ...], language: str) -> dict[str, str]:
-    values = dict(params)
+    values = {
+        key: translate(WORDS[value], language) if key in WORD_KEYS and value in WORDS else value
+        for key, value in params
+    }
     template = REASONS.get((code, values.get("why", "")), REASONS.get((code, ""), str(code)))
     return {
         "code": str(code),

@@ -141,6 +141,13 @@ def _elements(value: Any) -> tuple[str, ...]:
 
 
 def fast_request(data: Any) -> Request:
+    try:
+        return _fast_request(data)
+    except TypeError:  # an unhashable value where a word was expected
+        raise _Slow from None
+
+
+def _fast_request(data: Any) -> Request:
     if type(data) is not dict:
         raise _Slow
     basis = data.get("legal_basis")

@@ -100,7 +100,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "is missing."
     ),
     (Code.CONSENT_REFUSED, ""): N_(
-        "The {giver} refused or withdrew consent for this. Respect it: do not share."
+        "{giver} refused or withdrew consent for this. Respect it: do not share."
     ),
     (Code.ASSENT_MISSING, ""): N_(
         "The child is {age} or older and has not agreed (assented). Explain in words the child "
@@ -150,6 +150,15 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
     ),
 }
 
+# Words that stand in a text for a role or a person; translated like the texts.
+WORDS: Final[dict[str, str]] = {
+    "child": N_("The child"),
+    "caregiver": N_("The caregiver"),
+    "adult_subject": N_("The person concerned"),
+    "sender": N_("sender"),
+    "recipient": N_("recipient"),
+}
+
 WITHHELD: Final[dict[Code, str]] = {
     Code.ELEMENTS_NOT_AGREED: N_("Not agreed in the protocol for this purpose or service."),
     Code.ELEMENTS_EXCESSIVE: N_("More than this purpose needs."),
@@ -192,4 +201,10 @@ def translate(message: str, language: str) -> str:
 
 def all_messages() -> list[str]:
     """Every message of this catalogue, for extraction."""
-    return [*REASONS.values(), *WITHHELD.values(), DENIED_ELEMENT, *OBLIGATIONS.values()]
+    return [
+        *REASONS.values(),
+        *WORDS.values(),
+        *WITHHELD.values(),
+        DENIED_ELEMENT,
+        *OBLIGATIONS.values(),
+    ]

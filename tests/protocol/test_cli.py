@@ -1,0 +1,128 @@
+"""`amana check` as an auditor uses it: files, stdin, batch; exit 0 on a decision, 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "protocols"
+CAMP = str(CORPUS / "camp.yaml")
+REQUEST = {
+    "at": "2026-05-10",
+    "from": "ngo-a",
+    "to": "un",
+    "purpose": "referral_immediate",
+    "service": "health",
+    "legal_basis": "consent",
+    "subject": {"age": 5, "care_status": "with_parents"},
+    "consents": [
+        {"given_by": "caregiver", "kind": "consent", "purposes": ["referral_immediate"],
+         "recipients": ["un"], "on": "2026-05-01"}
+    ],
+    "elements": ["full_name", "incident_narrative"],
+}  # fmt: skip
+
+
+def run(args, stdin=""):
+    return subprocess.run(
+        [sys.executable, "-m", "amana.cli", "check", *args],
+        input=stdin, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_one_request_from_a_file(tmp_path):
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(REQUEST))
+    result = run(["--protocol", CAMP, str(path)])
+    assert result.returncode == 0, result.stderr
+    decision = json.loads(result.stdout)
+    assert decision["decision"] == "allow" and decision["share"] == ["full_name"]
+    assert decision["withhold"][0]["element"] == "incident_narrative"
+
+
+def test_a_denial_also_exits_zero():
+    denied = REQUEST | {"consents": []}
+    result = run(["--protocol", CAMP, "-"], json.dumps(denied))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["decision"] == "deny"
+
+
+def test_texts_in_french_and_arabic():
+    for lang in ("fr", "ar"):
+        result = run(["--protocol", CAMP, "--lang", lang, "-"], json.dumps(REQUEST))
+        decision = json.loads(result.stdout)
+        english = json.loads(run(["--protocol", CAMP, "-"], json.dumps(REQUEST)).stdout)
+        assert decision["reasons"][0]["text"] != english["reasons"][0]["text"]
+        assert decision["reasons"][0]["code"] == english["reasons"][0]["code"]
+
+
+def test_batch_keeps_order_and_reports_bad_lines_in_place():
+    lines = [json.dumps(REQUEST), "{not json", json.dumps(REQUEST | {"at": "10/05/2026"}),
+             json.dumps(REQUEST | {"consents": []})]  # fmt: skip
+    result = run(["--protocol", CAMP, "--batch", "-"], "\n".join(lines) + "\n")
+    assert result.returncode == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["decision"] == "allow"
+    assert "not valid JSON" in out[1]["error"]
+    assert out[2] == {"error": "at: expected a date like 2026-03-01, got '10/05/2026'"}
+    assert out[3]["decision"] == "deny"
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        ({"at": "03/01/2026"}, "at: expected a date like 2026-03-01, got '03/01/2026'"),
+        ({"legal_basis": "whim"}, "legal_basis: expected one of consent, vital_interests"),
+        ({"subject": {"age": -1}}, "subject.age: expected a whole number of at least 0"),
+        ({"elements": []}, "elements: expected at least one data element"),
+        ({"consents": [{"given_by": "caregiver"}]}, "consents[0].kind: required"),
+    ],
+)
+def test_bad_request_exits_2_with_one_line(mutation, message):
+    result = run(["--protocol", CAMP, "-"], json.dumps(REQUEST | mutation))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_protocol_names_the_key_path(tmp_path):
+    text = Path(CAMP).read_text().replace("signed_on: 2026-02-21}", "signed_on: 03/01/2026}", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    result = run(["--protocol", str(bad), "-"], json.dumps(REQUEST))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "amana check: participants[2].signed_on: expected a date like 2026-03-01, got '03/01/2026'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("id: [unclosed", "not valid YAML or JSON at line 1"),
+        ("- just\n- a list\n", "document: expected an object"),
+        ("id: x\ntitle: y\neffective_from: 2026-01-01\nparticipants: []\n", "purposes: required"),
+    ],
+)
+def test_malformed_protocol_files(tmp_path, content, fragment):
+    path = tmp_path / "p.yaml"
+    path.write_text(content)
+    result = run(["--protocol", str(path), "-"], json.dumps(REQUEST))
+    assert result.returncode == 2 and fragment in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_files_and_arguments(tmp_path):
+    assert run(["--protocol", str(tmp_path / "none.yaml"), "-"], "{}").returncode == 2
+    missing_request = run(["--protocol", CAMP, str(tmp_path / "none.json")])
+    assert missing_request.returncode == 2 and "cannot read" in missing_request.stderr
+    no_protocol = run([])
+    assert no_protocol.returncode == 2
+    assert len(no_protocol.stderr.strip().splitlines()) == 1
