@@ -8,6 +8,12 @@ from amana.accounts.models import User
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2 costs half a second a user; tests check behaviour, not hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(*roles: str, agency: object = None, **kwargs: object) -> User:

@@ -17,7 +17,7 @@ USAGE = """usage: amana COMMAND [ARGS]
   migrate                       create or update the database
   demo                          load the demo agencies, users and data (idempotent)
   audit verify|seal             check the audit chain / seal pending entries
-  keys generate|rotate          make a new field key / re-encrypt under the active key
+  keys generate|rotate|status   new field key / re-encrypt under the active key / inventory
   check --protocol FILE REQ     decide one sharing request (no database needed)
   bench audit|decisions ...     benchmarks (JSON on stdout)
   manage ARGS...                any Django management command

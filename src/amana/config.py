@@ -28,12 +28,12 @@ class ConfigError(Exception):
 class Config:
     env: str
     var_dir: Path
-    secret_key: str
-    database_url: str
+    secret_key: str = field(repr=False)
+    database_url: str = field(repr=False)
     allowed_hosts: list[str]
-    field_keys: dict[str, bytes]
+    field_keys: dict[str, bytes] = field(repr=False)
     active_field_key: str
-    blind_index_key: bytes
+    blind_index_key: bytes = field(repr=False)
     email_url: str
     csrf_trusted_origins: list[str] = field(default_factory=list)
     require_2fa: bool = False
@@ -78,7 +78,7 @@ def parse_field_keys(raw: str) -> tuple[dict[str, bytes], str]:
     active = ""
     for position, item in enumerate(part.strip() for part in raw.split(",") if part.strip()):
         key_id, sep, encoded = item.partition(":")
-        if not sep or not key_id.isalnum():
+        if not sep or not (key_id.isascii() and key_id.isalnum()):
             raise ConfigError(
                 f"AMANA_FIELD_KEYS[{position}]: expected 'keyid:base64key' with an "
                 f"alphanumeric key id, got {item[:12]!r}…"

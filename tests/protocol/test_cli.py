@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from amana.protocol import cli
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "protocols"
 CAMP = str(CORPUS / "camp.yaml")
@@ -27,14 +30,35 @@ REQUEST = {
 }  # fmt: skip
 
 
-def run(args, stdin=""):
+class Result:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """`amana check ARGS` in this process, with `stdin` as standard input."""
+
+    def invoke(args, stdin=""):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return invoke
+
+
+def run_subprocess(args, stdin=""):
     return subprocess.run(
         [sys.executable, "-m", "amana.cli", "check", *args],
         input=stdin, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
 
 
-def test_one_request_from_a_file(tmp_path):
+def test_one_request_from_a_file(run, tmp_path):
     path = tmp_path / "request.json"
     path.write_text(json.dumps(REQUEST))
     result = run(["--protocol", CAMP, str(path)])
@@ -44,14 +68,14 @@ def test_one_request_from_a_file(tmp_path):
     assert decision["withhold"][0]["element"] == "incident_narrative"
 
 
-def test_a_denial_also_exits_zero():
+def test_a_denial_also_exits_zero(run):
     denied = REQUEST | {"consents": []}
     result = run(["--protocol", CAMP, "-"], json.dumps(denied))
     assert result.returncode == 0
     assert json.loads(result.stdout)["decision"] == "deny"
 
 
-def test_texts_in_french_and_arabic():
+def test_texts_in_french_and_arabic(run):
     for lang in ("fr", "ar"):
         result = run(["--protocol", CAMP, "--lang", lang, "-"], json.dumps(REQUEST))
         decision = json.loads(result.stdout)
@@ -60,10 +84,10 @@ def test_texts_in_french_and_arabic():
         assert decision["reasons"][0]["code"] == english["reasons"][0]["code"]
 
 
-def test_batch_keeps_order_and_reports_bad_lines_in_place():
+def test_batch_keeps_order_and_reports_bad_lines_in_place(run):
     lines = [json.dumps(REQUEST), "{not json", json.dumps(REQUEST | {"at": "10/05/2026"}),
              json.dumps(REQUEST | {"consents": []})]  # fmt: skip
-    result = run(["--protocol", CAMP, "--batch", "-"], "\n".join(lines) + "\n")
+    result = run(["--protocol", CAMP, "--batch", "-"], "\n\n".join(lines) + "\n")
     assert result.returncode == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 4
@@ -83,7 +107,7 @@ def test_batch_keeps_order_and_reports_bad_lines_in_place():
         ({"consents": [{"given_by": "caregiver"}]}, "consents[0].kind: required"),
     ],
 )
-def test_bad_request_exits_2_with_one_line(mutation, message):
+def test_bad_request_exits_2_with_one_line(run, mutation, message):
     result = run(["--protocol", CAMP, "-"], json.dumps(REQUEST | mutation))
     assert result.returncode == 2
     assert result.stdout == ""
@@ -92,7 +116,7 @@ def test_bad_request_exits_2_with_one_line(mutation, message):
     assert "Traceback" not in result.stderr
 
 
-def test_bad_protocol_names_the_key_path(tmp_path):
+def test_bad_protocol_names_the_key_path(run, tmp_path):
     text = Path(CAMP).read_text().replace("signed_on: 2026-02-21}", "signed_on: 03/01/2026}", 1)
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
@@ -111,7 +135,7 @@ def test_bad_protocol_names_the_key_path(tmp_path):
         ("id: x\ntitle: y\neffective_from: 2026-01-01\nparticipants: []\n", "purposes: required"),
     ],
 )
-def test_malformed_protocol_files(tmp_path, content, fragment):
+def test_malformed_protocol_files(run, tmp_path, content, fragment):
     path = tmp_path / "p.yaml"
     path.write_text(content)
     result = run(["--protocol", str(path), "-"], json.dumps(REQUEST))
@@ -119,10 +143,26 @@ def test_malformed_protocol_files(tmp_path, content, fragment):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_missing_files_and_arguments(tmp_path):
+def test_missing_files_and_arguments(run, tmp_path):
     assert run(["--protocol", str(tmp_path / "none.yaml"), "-"], "{}").returncode == 2
     missing_request = run(["--protocol", CAMP, str(tmp_path / "none.json")])
     assert missing_request.returncode == 2 and "cannot read" in missing_request.stderr
     no_protocol = run([])
     assert no_protocol.returncode == 2
     assert len(no_protocol.stderr.strip().splitlines()) == 1
+
+
+def test_the_installed_command_end_to_end(tmp_path):
+    """The same through a real process: what an auditor types."""
+    ok = run_subprocess(["--protocol", CAMP, "-"], json.dumps(REQUEST))
+    assert ok.returncode == 0 and json.loads(ok.stdout)["decision"] == "allow"
+    bad = run_subprocess(["--protocol", CAMP, "-"], json.dumps(REQUEST | {"at": "x"}))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_request_that_is_not_utf8(run, tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b"\xff\xfe{")
+    result = run(["--protocol", CAMP, str(path)])
+    assert result.returncode == 2 and "UTF-8" in result.stderr

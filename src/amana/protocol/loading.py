@@ -249,7 +249,7 @@ def parse_request(data: Any) -> Request:
         return fast_request(data)
     except _Slow:
         request = request_from_data(data)
-    return request  # both paths accept the same inputs (tests/protocol/test_parsing.py)
+    return request  # e.g. dates given as date objects, which only the validator reads
 
 
 def parse_request_json(text: str) -> Request:
