@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -26,10 +28,12 @@ def visible_users(actor: User) -> QuerySet[User]:
 def access_user(actor: User, user_id: object) -> User:
     """One visible user, or not-found whether or not the account exists."""
     try:
-        return visible_users(actor).get(pk=user_id)
-    except (User.DoesNotExist, ValueError) as exc:
+        key = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id))
+    except ValueError as exc:
         raise Http404 from exc
-    except Exception as exc:  # malformed UUIDs raise ValidationError
+    try:
+        return visible_users(actor).get(pk=key)
+    except User.DoesNotExist as exc:
         raise Http404 from exc
 
 
