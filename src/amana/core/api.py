@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,5 +17,5 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(data, dict) and "detail" in data and len(data) == 1:
         response.data = {"error": str(data["detail"])}
     elif isinstance(data, dict):
-        response.data = {"error": "invalid input", "fields": data}
+        response.data = {"error": _("invalid input"), "fields": data}
     return response

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 CSP = "; ".join(
     [
@@ -23,14 +27,20 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
-# Paths anyone may reach: logging in, the health check, static files, the language switch.
-PUBLIC_PREFIXES = ("/static/", "/health", "/i18n/setlang/", "/accounts/login/")
+# URL names anyone may reach: logging in, the health check, the language switch.
+PUBLIC_URL_NAMES = frozenset({"accounts:login", "health", "set_language"})
+# Path prefixes anyone may reach: static files (normally served by WhiteNoise before this).
+PUBLIC_PREFIXES = ("/static/",)
 # Reachable after the password step while the second factor is still due.
-TWO_FACTOR_PREFIXES = ("/accounts/2fa/", "/accounts/logout/")
+TWO_FACTOR_URL_NAMES = frozenset({"accounts:two_factor", "accounts:logout"})
+API_PREFIX = "/api/"
 
 
 class ContentSecurityPolicyMiddleware:
+    """Same-origin resources only: no inline script or style, no framing."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -38,38 +48,58 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = CSP
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 
+def view_name(request: HttpRequest) -> str | None:
+    """The namespaced URL name the request resolves to, or None for an unknown path."""
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _deny(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=401)
+
+
+def _to_second_factor(request: HttpRequest) -> HttpResponse:
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('accounts:two_factor')}?{query}")
 
 
 class LoginRequiredMiddleware:
-    """Deny by default: everything but the public paths needs a logged-in user.
+    """Deny by default: everything but the public URLs needs a logged-in user.
 
-    Where two-factor authentication is required, a user who has passed only the password step
-    may reach nothing but the two-factor pages.
+    Unknown paths redirect to the login page too, so an anonymous visitor cannot tell which
+    URLs exist. Where two-factor authentication is due, a user who has passed only the
+    password step may reach nothing but the two-factor pages. Pages shown to a logged-in user
+    are never cached: caseworkers share laptops.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        path = request.path
-        if path.startswith(PUBLIC_PREFIXES):
+        name = view_name(request)
+        if name in PUBLIC_URL_NAMES or request.path_info.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
-        user = request.user
-        if not user.is_authenticated:
+        if not request.user.is_authenticated:
             if _wants_json(request):
-                return JsonResponse({"error": "authentication required"}, status=401)
-            return redirect(f"{reverse(settings.LOGIN_URL)}?next={path}")
-        if needs_second_factor(request) and not path.startswith(TWO_FACTOR_PREFIXES):
+                return _deny(_("authentication required"))
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if name not in TWO_FACTOR_URL_NAMES and needs_second_factor(request):
             if _wants_json(request):
-                return JsonResponse({"error": "two-factor verification required"}, status=401)
-            return redirect("accounts:two_factor")
-        return self.get_response(request)
+                return _deny(_("two-factor verification required"))
+            return _to_second_factor(request)
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
 
 
 def needs_second_factor(request: HttpRequest) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from types import FrameType
@@ -30,9 +31,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         self.stdout.write(f"Amana is serving on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
-        try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
             serve(application, host=host, port=port, threads=threads, ident="amana")
-        except (KeyboardInterrupt, SystemExit):
-            pass
         self.stdout.write("Amana stopped.")
         sys.stdout.flush()
