@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "amana.audit",
     "amana.crypto",
     "amana.accounts",
+    "amana.protocols",
+    "amana.sharing",
     "amana.demo",
 ]
 
@@ -175,9 +177,7 @@ if CONFIG.production:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    STORAGES["staticfiles"]["BACKEND"] = (
-        "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    )
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 if CONFIG.email_url.startswith("smtp"):
     _mail = urlparse(CONFIG.email_url)

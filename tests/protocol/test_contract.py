@@ -60,7 +60,9 @@ def test_decisions_match_the_decision_schema():
         data = make_request(rng, protocol)
         jsonschema.validate(data, request_schema)
         for language in ("en", "fr", "ar"):
-            jsonschema.validate(evaluate(protocol, request_from_data(data)).to_dict(language), schema)
+            jsonschema.validate(
+                evaluate(protocol, request_from_data(data)).to_dict(language), schema
+            )
 
 
 @pytest.mark.skipif(not CONTRACT.exists(), reason=ABSENT)

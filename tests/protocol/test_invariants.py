@@ -30,7 +30,9 @@ refusals = st.fixed_dictionaries(
     {
         "given_by": st.sampled_from(["child", "caregiver", "adult_subject"]),
         "kind": st.sampled_from(["refusal", "withdrawal"]),
-        "purposes": st.lists(st.sampled_from(["referral_immediate", "case_transfer", "x"]), max_size=2),
+        "purposes": st.lists(
+            st.sampled_from(["referral_immediate", "case_transfer", "x"]), max_size=2
+        ),
         "recipients": st.lists(st.sampled_from(["unhcr", "imc", "un", "ngo-a"]), max_size=2),
         "on": st.dates().map(lambda d: d.isoformat()),
     }

@@ -133,7 +133,7 @@ def test_request_errors_name_the_path(change, message):
 
 
 def test_request_root_must_be_an_object():
-    with pytest.raises(ContractError, match="^document: expected an object"):
+    with pytest.raises(ContractError, match=r"^document: expected an object"):
         parse_request(["not", "an", "object"])
 
 

@@ -36,5 +36,7 @@ def test_running_check_and_bench_never_loads_django():
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework')]\n"
         "print(','.join(loaded))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

@@ -31,7 +31,9 @@ def _demo_spec() -> dict[str, Any]:
 def _ensure_agency(spec: dict[str, str]) -> Agency:
     agency = Agency.objects.filter(slug=spec["slug"]).first()
     if agency is None:
-        agency = do_create_agency(slug=spec["slug"], name=spec["name"], kind=spec["kind"], actor=None)
+        agency = do_create_agency(
+            slug=spec["slug"], name=spec["name"], kind=spec["kind"], actor=None
+        )
         agency.case_prefix = spec.get("case_prefix", "")
         agency.save(update_fields=["case_prefix"])
     return agency
@@ -50,8 +52,16 @@ def _ensure_user(spec: dict[str, Any], agencies: dict[str, Agency]) -> None:
     )
 
 
+def _ensure_protocol() -> None:
+    from amana.protocol.bench import demo_protocol_path
+    from amana.protocols.actions import load_protocol_file
+
+    load_protocol_file(str(demo_protocol_path()), actor=None)
+
+
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
+    _ensure_protocol()
     spec = _demo_spec()
     agencies = {item["slug"]: _ensure_agency(item) for item in spec["agencies"]}
     for user in spec["users"]:

@@ -24,7 +24,9 @@ from amana.protocol.model import Protocol
 FLOOR_DECISION = {
     "decision": "allow",
     "share": ["full_name", "date_of_birth", "contact_phone"],
-    "withhold": [{"element": "incident_narrative", "code": "elements.not_agreed", "text": "x" * 60}],
+    "withhold": [
+        {"element": "incident_narrative", "code": "elements.not_agreed", "text": "x" * 60}
+    ],
     "label": None,
     "reasons": [{"code": "sharing.allowed", "text": "x" * 90, "source": "x" * 100}],
     "obligations": [{"code": f"o{i}", "text": "x" * 80} for i in range(4)],
@@ -142,7 +144,9 @@ def main(argv: list[str]) -> int:
     from amana.protocol.reader import ContractError
 
     try:
-        report = run(args.n, args.protocol or demo_protocol_path(), args.seed, not args.no_end_to_end)
+        report = run(
+            args.n, args.protocol or demo_protocol_path(), args.seed, not args.no_end_to_end
+        )
     except ContractError as exc:
         print(f"amana bench decisions: {exc}", file=sys.stderr)
         return 2

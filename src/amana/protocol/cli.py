@@ -41,7 +41,7 @@ def _open(name: str) -> IO[str]:
     if name == "-":
         return sys.stdin
     try:
-        return open(name, encoding="utf-8")  # noqa: SIM115 - closed by the caller
+        return open(name, encoding="utf-8")
     except OSError as exc:
         raise ContractError(f"{name}: cannot read ({exc.strerror})") from None
 

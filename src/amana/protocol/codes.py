@@ -42,7 +42,10 @@ class Obligation(StrEnum):
 
 
 TN = "Technical Note on Sharing Personal Protection Data (UNHCR and partners, 2020)"
-GN = "Inter-agency Guidance Note on Data Protection and Information Sharing for CP Case Management (2023)"
+GN = (
+    "Inter-agency Guidance Note on Data Protection and Information Sharing "
+    "for CP Case Management (2023)"
+)
 ISP = "Inter-agency CPIMS Information Sharing Protocol (Jordan, 2015)"
 
 SOURCES: Final[dict[Code, str]] = {

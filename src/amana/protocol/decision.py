@@ -46,7 +46,9 @@ class Decision:
         return {
             "decision": self.decision,
             "share": list(self.share),
-            "withhold": [_withheld(w.element, w.code, self.allowed, language) for w in self.withheld],
+            "withhold": [
+                _withheld(w.element, w.code, self.allowed, language) for w in self.withheld
+            ],
             "label": self.label,
             "reasons": [_reason(f.code, f.params, language) for f in self.findings],
             "obligations": [_obligation(o, language) for o in self.obligations],

@@ -39,7 +39,11 @@ def _day(rng: random.Random, protocol: Protocol) -> str:
 
 def _consents(rng: random.Random, purpose: str, recipient: str, at: str) -> list[dict[str, Any]]:
     records = []
-    for giver, kind in (("caregiver", "consent"), ("child", "assent"), ("adult_subject", "consent")):
+    for giver, kind in (
+        ("caregiver", "consent"),
+        ("child", "assent"),
+        ("adult_subject", "consent"),
+    ):
         if rng.random() < 0.7:
             records.append(
                 {
@@ -75,7 +79,7 @@ def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
         "to": recipient,
         "purpose": purpose,
         "service": service,
-        "legal_basis": rng.choice(BASES + ("consent", "consent", "best_interests")),
+        "legal_basis": rng.choice((*BASES, "consent", "consent", "best_interests")),
         "subject": {
             "age": age,
             "care_status": "adult" if age >= 18 else rng.choice(CARE_STATUSES[:3]),

@@ -89,7 +89,9 @@ def _settings(node: Node) -> Settings:
         interim_max_days=node.get("interim_max_days").integer(92),
         assent_from_age=node.get("assent_from_age").integer(7),
         neutral_label=node.get("neutral_label").optional_text() or "high priority",
-        stigmatising_terms=tuple(t.lower() for t in terms) if terms else v.DEFAULT_STIGMATISING_TERMS,
+        stigmatising_terms=tuple(t.lower() for t in terms)
+        if terms
+        else v.DEFAULT_STIGMATISING_TERMS,
         min_cell=node.get("min_cell").integer(5, minimum=1),
         percent_only=node.get("percent_only").optional_strings() or (),
         request_response_working_days=node.get("request_response_working_days").integer(5),
@@ -116,6 +118,10 @@ def _participants(node: Node) -> dict[str, Participant]:
 
 def protocol_from_data(data: Any) -> Protocol:
     root = Node(data, "")
+    protocol_id = root.require("id").text()
+    title = root.require("title").text()
+    participants = _participants(root.require("participants"))
+    purposes_node = root.require("purposes")
     started = root.get("case_management_started_on").optional_day()
     effective = root.get("effective_from").optional_day()
     if effective is None and started is None:
@@ -123,22 +129,20 @@ def protocol_from_data(data: Any) -> Protocol:
             "case_management_started_on: required while effective_from is empty "
             "(the interim period counts from it)"
         )
-    participants = _participants(root.require("participants"))
     for coordinator in root.get("coordinators").optional_items():
         if coordinator.text() not in participants:
             raise coordinator.fail("the id of a participant")
     settings = _settings(root.get("settings"))
     return Protocol(
-        id=root.require("id").text(),
-        title=root.require("title").text(),
+        id=protocol_id,
+        title=title,
         case_management_started_on=started,
         effective_from=effective,
         valid_until=root.get("valid_until").optional_day(),
         settings=settings,
         participants=participants,
         purposes={
-            name: _purpose(name, node, participants)
-            for name, node in root.require("purposes").entries()
+            name: _purpose(name, node, participants) for name, node in purposes_node.entries()
         },
         breaches=tuple(_breach(item) for item in root.get("breaches").optional_items()),
         interim_last_day=None

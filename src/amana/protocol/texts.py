@@ -17,19 +17,21 @@ DOMAIN: Final = "amana_protocol"
 LANGUAGES: Final = ("en", "fr", "ar")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+def N_(message: str) -> str:
     return message
 
 
 REASONS: Final[dict[tuple[Code, str], str]] = {
-    (Code.PROTOCOL_UNKNOWN, ""): N_("There is no such protocol, so nothing may be shared under it."),
+    (Code.PROTOCOL_UNKNOWN, ""): N_(
+        "There is no such protocol, so nothing may be shared under it."
+    ),
     (Code.PROTOCOL_INTERIM, ""): N_(
         "The protocol is not signed yet. Until {last_day}, individual referrals and transfers may "
         "go with consent or in the child's best interests, and nothing else."
     ),
     (Code.PROTOCOL_INTERIM, "purpose"): N_(
         "The protocol is not signed yet: in this interim period only individual referrals and "
-        "case transfers may be made, not \"{purpose}\"."
+        'case transfers may be made, not "{purpose}".'
     ),
     (Code.PROTOCOL_INTERIM_EXPIRED, ""): N_(
         "The protocol is not signed and the three-month interim period ended on {last_day}. "
@@ -40,7 +42,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "the duty of confidentiality continues."
     ),
     (Code.PARTY_NOT_PARTICIPANT, "not_listed"): N_(
-        "\"{party}\" ({role}) is not a party to this protocol, so it can neither send nor receive "
+        '"{party}" ({role}) is not a party to this protocol, so it can neither send nor receive '
         "children's data under it."
     ),
     (Code.PARTY_NOT_PARTICIPANT, "unsigned"): N_(
@@ -52,34 +54,32 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "while the suspension lasts."
     ),
     (Code.PURPOSE_UNKNOWN, "vocabulary"): N_(
-        "\"{purpose}\" is not a purpose the protocol knows. Choose the purpose that directly "
+        '"{purpose}" is not a purpose the protocol knows. Choose the purpose that directly '
         "serves the child."
     ),
     (Code.PURPOSE_UNKNOWN, "not_enabled"): N_(
-        "The agencies have not agreed to share for \"{purpose}\" in this protocol."
+        'The agencies have not agreed to share for "{purpose}" in this protocol.'
     ),
     (Code.PURPOSE_INDIRECT, ""): N_(
-        "\"{purpose}\" brings no direct benefit to this child, so no personal data may go. "
+        '"{purpose}" brings no direct benefit to this child, so no personal data may go. '
         "Use aggregate or anonymised figures instead."
     ),
     (Code.SERVICE_UNSPECIFIED, "none"): N_(
         "A referral must name one specific service agreed in the protocol; a general aim such "
-        "as \"international protection\" is not enough."
+        'as "international protection" is not enough.'
     ),
     (Code.SERVICE_UNSPECIFIED, "unknown"): N_(
-        "\"{service}\" is not a service agreed in the protocol. Pick one of the agreed services."
+        '"{service}" is not a service agreed in the protocol. Pick one of the agreed services.'
     ),
     (Code.SERVICE_UNSPECIFIED, "other_provider"): N_(
-        "The service \"{service}\" is provided by {provider}; a referral for it goes to that "
+        'The service "{service}" is provided by {provider}; a referral for it goes to that '
         "agency only."
     ),
     (Code.SERVICE_UNSPECIFIED, "undocumented"): N_(
         "The provider has not documented its services and how it will process the data, so "
         "nothing may be shared for future services."
     ),
-    (Code.BASIS_INVALID, "purpose"): N_(
-        "\"{basis}\" is not a legitimate basis for \"{purpose}\"."
-    ),
+    (Code.BASIS_INVALID, "purpose"): N_('"{basis}" is not a legitimate basis for "{purpose}".'),
     (Code.BASIS_INVALID, "adult"): N_(
         "The best-interests basis applies to children only; an adult decides for themself."
     ),
@@ -89,7 +89,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
     ),
     (Code.BASIS_INVALID, "interim"): N_(
         "Before the protocol is signed, only consent or the child's best interests can justify "
-        "sharing, not \"{basis}\"."
+        'sharing, not "{basis}".'
     ),
     (Code.CONSENT_MISSING, ""): N_(
         "No consent on record covers this purpose and {recipient}. Consent is given for one "
@@ -115,7 +115,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "best interests."
     ),
     (Code.EXCEPTIONAL_NO_RISK_ASSESSMENT, ""): N_(
-        "Sharing without consent on the basis \"{basis}\" needs a written benefit and risk "
+        'Sharing without consent on the basis "{basis}" needs a written benefit and risk '
         "assessment of this disclosure first."
     ),
     (Code.EXCEPTIONAL_RECIPIENT_UNSAFE, ""): N_(
@@ -130,7 +130,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "The whole file or full account is more than this purpose needs and is held back."
     ),
     (Code.LABEL_STIGMATISING, ""): N_(
-        "The label would reveal what happened to the child. The recipient will see \"{neutral}\" "
+        'The label would reveal what happened to the child. The recipient will see "{neutral}" '
         "instead."
     ),
     (Code.CONTACT_UNSAFE, ""): N_(
@@ -145,8 +145,7 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "A data breach is still unresolved, so nothing goes out to outside requesters."
     ),
     (Code.SHARING_ALLOWED, ""): N_(
-        "You may share the listed details with {recipient} for \"{purpose}\" on the basis "
-        "\"{basis}\"."
+        'You may share the listed details with {recipient} for "{purpose}" on the basis "{basis}".'
     ),
 }
 

@@ -14,7 +14,13 @@ DIRECT_PURPOSES: Final = (
     "case_transfer",
     "investigation",
 )
-INDIRECT_PURPOSES: Final = ("research", "advocacy", "monitoring_evaluation", "fundraising", "programming")
+INDIRECT_PURPOSES: Final = (
+    "research",
+    "advocacy",
+    "monitoring_evaluation",
+    "fundraising",
+    "programming",
+)
 PURPOSES: Final = DIRECT_PURPOSES + INDIRECT_PURPOSES
 INTERIM_PURPOSES: Final = frozenset({"referral_immediate", "case_transfer"})
 BASES: Final = ("consent", "vital_interests", "best_interests", "mandate", "safety_security")

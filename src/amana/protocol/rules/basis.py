@@ -28,7 +28,9 @@ def basis_fits_purpose(ctx: Context) -> Finding | None:
         return None
     if request.legal_basis in BASES_FOR_PURPOSE[request.purpose]:
         return None
-    return deny(Code.BASIS_INVALID, basis=request.legal_basis, purpose=request.purpose, why="purpose")
+    return deny(
+        Code.BASIS_INVALID, basis=request.legal_basis, purpose=request.purpose, why="purpose"
+    )
 
 
 def best_interests_only_for_children(ctx: Context) -> Finding | None:
@@ -41,7 +43,7 @@ def best_interests_only_for_children(ctx: Context) -> Finding | None:
 
 
 def caregiver_can_be_asked(ctx: Context) -> Finding | None:
-    """R3.1: consent for a child whose caregiver cannot or should not be asked is the wrong basis."""
+    """R3.1: consent is the wrong basis when the caregiver cannot or should not be asked."""
     subject = ctx.request.subject
     if ctx.request.legal_basis != "consent" or not _checks_basis(ctx) or not subject.is_child:
         return None
@@ -82,7 +84,9 @@ def archive_consent_at_intake_and_closure(ctx: Context) -> Finding | None:
     giver = "caregiver" if request.subject.is_child else "adult_subject"
     if {"intake", "closure"} <= c.stages_agreed(request, giver):
         return None
-    return deny(Code.CONSENT_MISSING, giver=giver, recipient=ctx.name_of(request.recipient), why="stages")
+    return deny(
+        Code.CONSENT_MISSING, giver=giver, recipient=ctx.name_of(request.recipient), why="stages"
+    )
 
 
 def nobody_refused(ctx: Context) -> Finding | None:
@@ -104,13 +108,18 @@ def best_interests_supports(ctx: Context) -> Finding | None:
     if request.legal_basis != "best_interests" or not _checks_basis(ctx):
         return None
     bia = request.best_interests
-    if bia is not None and bia.supports_sharing and bia.assessed_on is not None and bia.assessed_on <= request.at:
+    if (
+        bia is not None
+        and bia.supports_sharing
+        and bia.assessed_on is not None
+        and bia.assessed_on <= request.at
+    ):
         return None
     return deny(Code.BEST_INTERESTS_NOT_DETERMINED)
 
 
 def closed_case_not_against_best_interests(ctx: Context) -> Finding | None:
-    """R4.5: a closed case is not shared where an assessment found it not in the child's interests."""
+    """R4.5: no closed case is shared where an assessment found it against the child."""
     request = ctx.request
     bia = request.best_interests
     if request.purpose not in CLOSED_CASE_PURPOSES or bia is None or bia.supports_sharing:
@@ -126,7 +135,7 @@ def _needs_risk_assessment(ctx: Context) -> bool:
 
 
 def risk_assessed(ctx: Context) -> Finding | None:
-    """R3.3–R3.5: exceptional sharing needs a recorded benefit/risk assessment."""
+    """R3.3 to R3.5: exceptional sharing needs a recorded benefit/risk assessment."""
     if not _needs_risk_assessment(ctx):
         return None
     exceptional = ctx.request.exceptional

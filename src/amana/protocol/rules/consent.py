@@ -1,4 +1,4 @@
-"""Rule 3.1: consent by the right person, for this purpose, recipient and service, still standing."""
+"""Rule 3.1: consent by the right person for this purpose, recipient and service, still standing."""
 
 from __future__ import annotations
 

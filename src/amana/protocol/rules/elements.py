@@ -33,7 +33,7 @@ def withhold_code(ctx: Context, spec: PurposeSpec, element: str) -> Code | None:
 
 
 def split_elements(ctx: Context) -> list[str]:
-    """R4.0–R4.6: returns the elements that may go and records the withheld ones."""
+    """R4.0 to R4.6: returns the elements that may go and records the withheld ones."""
     spec = ctx.protocol.purposes[ctx.request.purpose]  # enabled: earlier rules deny otherwise
     share: list[str] = []
     for element in ctx.request.elements:

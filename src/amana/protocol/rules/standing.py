@@ -46,7 +46,9 @@ def _party(ctx: Context, party_id: str, role: str) -> list[Finding]:
         return [deny(Code.PARTY_NOT_PARTICIPANT, party=party_id, role=role, why="not_listed")]
     found: list[Finding] = []
     if not ctx.interim and (participant.signed_on is None or participant.signed_on > at):
-        found.append(deny(Code.PARTY_NOT_PARTICIPANT, party=participant.name, role=role, why="unsigned"))
+        found.append(
+            deny(Code.PARTY_NOT_PARTICIPANT, party=participant.name, role=role, why="unsigned")
+        )
     if participant.suspended is not None and participant.suspended.covers(at):
         found.append(deny(Code.PARTY_SUSPENDED, party=participant.name, role=role))
     return found
@@ -54,4 +56,6 @@ def _party(ctx: Context, party_id: str, role: str) -> list[Finding]:
 
 def parties_may_share(ctx: Context) -> list[Finding]:
     """R1.1, R1.2: both parties signed (listed, in the interim) and not suspended."""
-    return _party(ctx, ctx.request.sender, "sender") + _party(ctx, ctx.request.recipient, "recipient")
+    return _party(ctx, ctx.request.sender, "sender") + _party(
+        ctx, ctx.request.recipient, "recipient"
+    )
