@@ -49,7 +49,11 @@ def test_agency_admin_cannot_grant_system_admin(make_user):
     admin = make_user(Role.AGENCY_ADMIN)
     with pytest.raises(ActionError) as err:
         actions.do_create_user(
-            agency=admin.agency, username="x.y", password=PASSWORD, roles=["system_admin"], actor=admin
+            agency=admin.agency,
+            username="x.y",
+            password=PASSWORD,
+            roles=["system_admin"],
+            actor=admin,
         )
     assert err.value.field == "roles"
 
@@ -88,7 +92,11 @@ def test_duplicate_username_is_refused_case_insensitively(make_user):
     admin = make_user(Role.AGENCY_ADMIN, username="Grace")
     with pytest.raises(ActionError) as err:
         actions.do_create_user(
-            agency=admin.agency, username="grace", password=PASSWORD, roles=["caseworker"], actor=admin
+            agency=admin.agency,
+            username="grace",
+            password=PASSWORD,
+            roles=["caseworker"],
+            actor=admin,
         )
     assert err.value.field == "username"
 

@@ -29,7 +29,9 @@ def test_right_password_logs_in_and_is_audited(client, make_user, password):
     response = _login(client, user.username, password)
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").status_code == 200
-    assert AuditEntry.objects.filter(action="auth.login", actor=user.username, outcome="ok").exists()
+    assert AuditEntry.objects.filter(
+        action="auth.login", actor=user.username, outcome="ok"
+    ).exists()
 
 
 def test_wrong_password_is_refused_without_saying_which_part(client, make_user):
@@ -79,7 +81,9 @@ def test_required_2fa_blocks_everything_until_enrolled(client, make_user, passwo
     page = client.get("/accounts/2fa/")
     assert page.status_code == 200 and page.context["enrolling"]
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    bad = client.post("/accounts/2fa/", {"token": "000000" if _code(device) != "000000" else "111111"})
+    bad = client.post(
+        "/accounts/2fa/", {"token": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert bad.status_code == 200 and client.get("/").status_code == 302
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # django-otp slows down guessing

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import Agency, RoleGrant, User
@@ -31,12 +32,12 @@ def _require_agency_scope(actor: User, agency: Agency) -> None:
 def _clean_roles(actor: User, roles: Iterable[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:
-        raise ActionError("roles", "choose at least one role")
+        raise ActionError("roles", _("Choose at least one role."))
     unknown = [role for role in chosen if role not in Role.values]
     if unknown:
-        raise ActionError("roles", f"unknown role {unknown[0]!r}")
+        raise ActionError("roles", _("Unknown role: %(role)s") % {"role": unknown[0]})
     if ADMIN_ONLY_ROLES.intersection(chosen) and Role.SYSTEM_ADMIN not in actor.roles:
-        raise ActionError("roles", "only a system administrator can grant that role")
+        raise ActionError("roles", _("Only a system administrator can grant that role."))
     return chosen
 
 
@@ -53,7 +54,9 @@ def do_create_agency(*, slug: str, name: str, kind: str, actor: User | None) -> 
     if actor is not None:
         _require(actor, Perm.AGENCY_MANAGE)
     if kind not in Agency.Kind.values:
-        raise ActionError("kind", f"expected one of {', '.join(Agency.Kind.values)}")
+        raise ActionError(
+            "kind", _("Expected one of: %(kinds)s") % {"kinds": ", ".join(Agency.Kind.values)}
+        )
     agency = Agency(slug=slug, name=name, kind=kind)
     try:
         agency.full_clean()
@@ -85,7 +88,7 @@ def do_create_user(
     else:
         chosen = sorted(set(roles))
     if User.objects.filter(username__iexact=username).exists():
-        raise ActionError("username", "this username is taken")
+        raise ActionError("username", _("This username is taken."))
     user = User(username=username, agency=agency, full_name=full_name, email=email)
     try:
         user.full_clean(exclude=["password"])
@@ -113,7 +116,7 @@ def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
     _require_agency_scope(actor, user.agency)
     chosen = _clean_roles(actor, roles)
     if user.pk == actor.pk and Role.AGENCY_ADMIN in actor.roles and Role.AGENCY_ADMIN not in chosen:
-        raise ActionError("roles", "you cannot remove your own administrator role")
+        raise ActionError("roles", _("You cannot remove your own administrator role."))
     before = sorted(user.roles)
     RoleGrant.objects.filter(user=user).exclude(role__in=chosen).delete()
     for role in chosen:
@@ -134,7 +137,7 @@ def do_deactivate_user(*, user: User, actor: User) -> User:
     _require(actor, Perm.USER_MANAGE)
     _require_agency_scope(actor, user.agency)
     if user.pk == actor.pk:
-        raise ActionError("user", "you cannot deactivate your own account")
+        raise ActionError("user", _("You cannot deactivate your own account."))
     user.is_active = False
     user.save(update_fields=["is_active"])
     write_entry(actor=actor, action="user.deactivate", object_type="user", object_id=user.pk)
@@ -143,5 +146,11 @@ def do_deactivate_user(*, user: User, actor: User) -> User:
 
 @transaction.atomic
 def do_record_login(*, user: User, outcome: str, origin: str) -> None:
-    write_entry(actor=user, action="auth.login", object_type="user", object_id=user.pk,
-                outcome=outcome, origin=origin)
+    write_entry(
+        actor=user,
+        action="auth.login",
+        object_type="user",
+        object_id=user.pk,
+        outcome=outcome,
+        origin=origin,
+    )

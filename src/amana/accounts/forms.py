@@ -7,8 +7,16 @@ from amana.accounts.roles import Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=64)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=256)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class TokenForm(forms.Form):
@@ -25,7 +33,10 @@ class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=64)
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     email = forms.EmailField(label=_("Work e-mail"), required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )

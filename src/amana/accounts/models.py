@@ -27,7 +27,9 @@ class Agency(models.Model):
         NATIONAL_NGO = "national_ngo", _("National NGO")
         GOVERNMENT = "government", _("Government")
 
-    slug = models.CharField(_("identifier"), max_length=63, unique=True, validators=[slug_validator])
+    slug = models.CharField(
+        _("identifier"), max_length=63, unique=True, validators=[slug_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     case_prefix = models.CharField(_("case number prefix"), max_length=12, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -38,11 +39,13 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     return render(request, "accounts/locked.html", status=429)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +60,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user)
             actions.do_record_login(user=user, outcome="ok", origin=origin_of(request))
             if user_has_device(user) or settings.AMANA_REQUIRE_2FA:
-                return redirect(f"/accounts/2fa/?next={_safe_next(request)}")
+                return redirect(f"/accounts/2fa/?{urlencode({'next': _safe_next(request)})}")
             return redirect(_safe_next(request))
         form.add_error(None, _("That username and password do not match an active account."))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
@@ -102,7 +105,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             actions.do_record_login(user=user, outcome="ok", origin=origin_of(request) + ":2fa")
             return redirect(_safe_next(request))
         actions.do_record_login(user=user, outcome="denied", origin=origin_of(request) + ":2fa")
-        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+        form.add_error(
+            "token", _("That code is not valid. Check the time on your phone and try again.")
+        )
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if device is not None:
         context["qr"] = _qr_data_uri(device.config_url)
