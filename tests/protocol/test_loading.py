@@ -157,3 +157,17 @@ def test_decision_codes_collect_reasons_and_withheld():
 def test_every_explanation_is_translated(language):
     untranslated = [m for m in all_messages() if translate(m, language) == m]
     assert not untranslated, untranslated[:3]
+
+
+def test_every_reason_has_a_written_text_not_just_its_code():
+    import random
+
+    from amana.protocol.bench import demo_protocol_path
+    from amana.protocol.generate import make_request
+
+    protocol = load_protocol(demo_protocol_path())
+    rng = random.Random(3)
+    for _ in range(2000):
+        decision = evaluate(protocol, parse_request(make_request(rng, protocol))).to_dict()
+        for reason in decision["reasons"]:
+            assert reason["text"] != reason["code"], reason

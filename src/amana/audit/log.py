@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from amana.audit.chain import content_hash
 from amana.audit.models import AuditEntry, Outcome
+
+logger = logging.getLogger(__name__)
 
 
 def origin_of(request: HttpRequest | None) -> str:
@@ -17,6 +21,14 @@ def origin_of(request: HttpRequest | None) -> str:
         return "cli"
     address = request.META.get("REMOTE_ADDR", "")
     return f"web:{address}"[:128]
+
+
+def _plain(details: dict[str, Any]) -> dict[str, Any]:
+    """Details as JSON the database keeps byte for byte: floats become text (jsonb would
+    rewrite 1e16 and the entry would look altered), other objects their string form."""
+    text = json.dumps(details, default=str, sort_keys=True)
+    plain: dict[str, Any] = json.loads(text, parse_float=str)
+    return plain
 
 
 def write_entry(
@@ -40,7 +52,7 @@ def write_entry(
         "object_id": str(object_id),
         "outcome": str(outcome),
         "origin": origin or "system",
-        "details": details or {},
+        "details": _plain(details or {}),
     }
     entry = AuditEntry.objects.create(content_hash=content_hash(fields), **fields)
     transaction.on_commit(_seal_soon)
@@ -48,6 +60,13 @@ def write_entry(
 
 
 def _seal_soon() -> None:
+    """After commit: a sealing failure must not turn a committed action into an error.
+
+    The entry stays pending and the next seal (any write, `amana audit seal`, verify) takes it.
+    """
     from amana.audit.sealer import seal_pending
 
-    seal_pending()
+    try:
+        seal_pending()
+    except DatabaseError:
+        logger.exception("audit: sealing deferred after a database error")

@@ -1,6 +1,20 @@
-"""Places committed audit entries into the hash chain, in order, one sealer at a time."""
+"""Places committed audit entries into the hash chain, in order, one sealer at a time.
+
+Writers never wait for the sealer: after each commit the writer *tries* the sealer's advisory
+lock and, if another sealer holds it, returns at once. Whoever holds the lock seals the entries
+it can see (committed, `seq` NULL) in id order, continuing from the last sealed entry, so an
+entry that commits late is sealed later with a higher seq. Nothing is sealed twice: only the
+lock holder writes `seq`, and it takes the lock in a statement of its own, so the queries after
+it (READ COMMITTED: a fresh snapshot each) see every seal committed before; `seq` is unique and
+the trigger refuses to seal an entry twice. After releasing the lock a sealer looks once more
+for pending entries, so an entry whose writer found the lock taken is not left behind (unless
+the sealer has reached MAX_PASSES: then the next write, `amana audit seal` or `verify` seals it).
+On SQLite the write lock of the IMMEDIATE transaction serialises sealers instead.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.db import connection, transaction
 
@@ -8,35 +22,73 @@ from amana.audit.chain import GENESIS, link_hash
 from amana.audit.models import AuditEntry
 
 BATCH = 500
+MAX_PASSES = 4
 SEAL_LOCK_ID = 0x414D414E  # "AMAN"
 
 
-def _try_lock() -> bool:
+def chain_entries(entries: Sequence[AuditEntry], prev_hash: str, next_seq: int) -> None:
+    """Give `entries`, in order, the seq, prev_hash and chain_hash that follow `prev_hash`."""
+    for entry in entries:
+        entry.seq = next_seq
+        entry.prev_hash = prev_hash
+        entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
+        prev_hash, next_seq = entry.chain_hash, next_seq + 1
+
+
+def _acquire_lock(wait: bool) -> bool:
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_ID])
+            return True
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEAL_LOCK_ID])
         row = cursor.fetchone()
     return bool(row and row[0])
 
 
-def seal_pending() -> int:
-    """Seal every committed, unsealed entry. Returns how many were sealed by this call."""
+def _save_seals(entries: Sequence[AuditEntry]) -> None:
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, chain_hash = %s WHERE id = %s",  # noqa: S608
+            [(entry.seq, entry.prev_hash, entry.chain_hash, entry.pk) for entry in entries],
+        )
+
+
+def _seal_batch() -> int:
+    """Seal up to BATCH pending entries. Call it holding the lock, inside a transaction."""
+    pending = AuditEntry.objects.filter(seq__isnull=True).order_by("id")
+    entries = list(pending.only("id", "content_hash")[:BATCH])
+    if not entries:
+        return 0
+    sealed = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
+    last_seq, prev_hash = sealed.values_list("seq", "chain_hash").first() or (0, GENESIS)
+    chain_entries(entries, prev_hash, (last_seq or 0) + 1)
+    _save_seals(entries)
+    return len(entries)
+
+
+def has_pending() -> bool:
+    return AuditEntry.objects.filter(seq__isnull=True).exists()
+
+
+def seal_pending(*, wait: bool = False) -> int:
+    """Seal committed, unsealed entries and return how many this call sealed.
+
+    `wait=False` (after a writer's commit): give up at once if another sealer is at work, and
+    stop after MAX_PASSES batches so no single request seals for everyone under sustained load.
+    `wait=True` (`amana audit seal|verify`): wait for the lock; when it returns, every entry
+    committed before the call is sealed.
+    """
     sealed = 0
-    while True:
+    passes = 0
+    while wait or passes < MAX_PASSES:
         with transaction.atomic():
-            if not _try_lock():
+            if not _acquire_lock(wait):
                 return sealed
-            last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
-            prev_hash = last.chain_hash if last else GENESIS
-            next_seq = (last.seq or 0) + 1 if last else 1
-            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:BATCH])
-            for entry in pending:
-                entry.seq = next_seq
-                entry.prev_hash = prev_hash
-                entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
-                entry.save(update_fields=["seq", "prev_hash", "chain_hash"])
-                prev_hash, next_seq = entry.chain_hash, next_seq + 1
-            sealed += len(pending)
-        if len(pending) < BATCH:
+            count = _seal_batch()
+        sealed, passes = sealed + count, passes + 1
+        if count < BATCH and (wait or not has_pending()):
             return sealed
+    return sealed

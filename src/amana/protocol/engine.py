@@ -64,7 +64,9 @@ def _label(ctx: Context) -> str | None:
 
 
 def _withheld_codes(ctx: Context) -> list[Finding]:
-    codes = dict.fromkeys(w.code for w in ctx.withheld)
+    """One reason for each element code; a refusal's own code is already a reason."""
+    present = {finding.code for finding in ctx.findings}
+    codes = dict.fromkeys(w.code for w in ctx.withheld if w.code not in present)
     return [note(code) for code in codes]
 
 

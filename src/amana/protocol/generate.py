@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from amana.protocol.model import Protocol
-from amana.protocol.vocabulary import BASES, CARE_STATUSES, PURPOSES
+from amana.protocol.vocabulary import BASES, BASES_FOR_PURPOSE, CARE_STATUSES, PURPOSES
 
 ELEMENTS = (
     "full_name",
@@ -27,14 +27,39 @@ ELEMENTS = (
     "service_status",
     "case_summary",
 )
-LABELS = (None, None, None, "urgent", "GBV referral", "high priority", "sexual abuse follow-up")
-CONTACTS = (None, "phone", "office_visit", "home_visit")
+LABELS = (None,) * 6 + ("urgent", "GBV referral", "high priority", "sexual abuse follow-up")
+CONTACTS = (None, "phone", "phone", "office_visit", "home_visit")
 
 
 def _day(rng: random.Random, protocol: Protocol) -> str:
-    start = protocol.case_management_started_on or protocol.effective_from
+    """Mostly while the protocol is in force; sometimes before or after it."""
+    start = protocol.effective_from or protocol.case_management_started_on
     assert start is not None
-    return (start + timedelta(days=rng.randrange(0, 500))).isoformat()
+    if rng.random() < 0.85:
+        return (start + timedelta(days=rng.randrange(0, 330))).isoformat()
+    return (start + timedelta(days=rng.randrange(-120, 500))).isoformat()
+
+
+def _basis(rng: random.Random, purpose: str) -> str:
+    """Mostly a basis the purpose accepts, as a trained caseworker would choose."""
+    fitting = sorted(BASES_FOR_PURPOSE.get(purpose, ("consent",)))
+    if rng.random() < 0.85:
+        return "consent" if "consent" in fitting and rng.random() < 0.6 else rng.choice(fitting)
+    return rng.choice(BASES)
+
+
+def _elements(
+    rng: random.Random, protocol: Protocol, purpose: str, service: str | None
+) -> list[str]:
+    """Mostly agreed elements, often with one or two that are not."""
+    spec = protocol.purposes.get(purpose)
+    agreed: list[str] = []
+    if spec is not None:
+        listed = spec.services[service].elements if service in spec.services else spec.elements
+        agreed = sorted(listed or ())
+    picked = rng.sample(agreed, rng.randrange(1, len(agreed) + 1)) if agreed else []
+    extra = rng.sample(ELEMENTS, rng.randrange(0, 3) if picked else rng.randrange(1, 5))
+    return list(dict.fromkeys(picked + extra))
 
 
 def _consents(rng: random.Random, purpose: str, recipient: str, at: str) -> list[dict[str, Any]]:
@@ -66,16 +91,22 @@ def _service(rng: random.Random, protocol: Protocol, purpose: str) -> tuple[str 
     return name, spec.services[name].provider
 
 
+def _signed(protocol: Protocol) -> list[str]:
+    signed = sorted(p.id for p in protocol.participants.values() if p.signed_on is not None)
+    return signed or sorted(protocol.participants)
+
+
 def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
     participants = sorted(protocol.participants)
-    purpose = rng.choice(PURPOSES[:8] * 3 + PURPOSES[8:])
+    senders = _signed(protocol) if rng.random() < 0.9 else participants
+    purpose = rng.choice(("referral_immediate",) * 12 + PURPOSES[:8] * 2 + PURPOSES[8:])
     service, provider = _service(rng, protocol, purpose)
     recipient = provider if provider and rng.random() < 0.9 else rng.choice(participants)
     at = _day(rng, protocol)
     age = rng.randrange(0, 20)
     return {
         "at": at,
-        "from": rng.choice(participants),
+        "from": rng.choice(senders),
         "to": recipient,
         "purpose": purpose,
         "service": service,
@@ -83,8 +114,8 @@ def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
         "subject": {
             "age": age,
             "care_status": "adult" if age >= 18 else rng.choice(CARE_STATUSES[:3]),
-            "caregiver_reachable": rng.random() < 0.9,
-            "gbv_survivor": rng.random() < 0.2,
+            "caregiver_reachable": rng.random() < 0.95,
+            "gbv_survivor": rng.random() < 0.15,
             "case_status": rng.choice(("open", "open", "closed")),
         },
         "consents": _consents(rng, purpose, recipient, at),
@@ -100,5 +131,5 @@ def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
         else None,
         "contact_method": rng.choice(CONTACTS),
         "label": rng.choice(LABELS),
-        "elements": rng.sample(ELEMENTS, rng.randrange(1, 7)),
+        "elements": _elements(rng, protocol, purpose, service),
     }
