@@ -170,3 +170,23 @@ def test_the_fast_parser_accepts_nothing_the_validator_rejects(case, draw, junk)
     except ContractError as exc:  # pragma: no cover - reported as a failure below
         raise AssertionError(f"fast path accepted what the validator rejects: {exc}") from exc
     assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests)
+def test_the_basis_shortcut_never_changes_a_decision(case):
+    """Running every rule gives the same findings as running the basis's own rules."""
+    from amana.protocol import engine
+    from amana.protocol.findings import Context
+
+    protocol, data = case
+    request = request_from_data(data)
+    fast = evaluate(protocol, request)
+    ctx = Context(protocol=protocol, request=request)
+    ctx.add(engine.standing.protocol_in_force(ctx))
+    if not ctx.denied:
+        ctx.findings.extend(engine.standing.parties_may_share(ctx))
+        for rule in engine.RULES:
+            ctx.add(rule(ctx))
+    every_rule = sorted(f.code for f in ctx.findings if f.denies)
+    assert sorted(f.code for f in fast.findings if f.denies) == every_rule

@@ -17,27 +17,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from amana.protocol.cli import decide_line
+from amana.protocol.cli import decide_line, encode_line
 from amana.protocol.loading import load_protocol
 from amana.protocol.model import Protocol
 
-FLOOR_DECISION = {
-    "decision": "allow",
-    "share": ["full_name", "date_of_birth", "contact_phone"],
-    "withhold": [
-        {"element": "incident_narrative", "code": "elements.not_agreed", "text": "x" * 60}
-    ],
-    "label": None,
-    "reasons": [{"code": "sharing.allowed", "text": "x" * 90, "source": "x" * 100}],
-    "obligations": [{"code": f"o{i}", "text": "x" * 80} for i in range(4)],
-}
 FLOOR_SCRIPT = (
     "import json,sys\n"
     "d=json.loads(sys.argv[1])\n"
+    "e=json.JSONEncoder(ensure_ascii=False,separators=(',',':')).encode\n"
     "w=sys.stdout.write\n"
     "for line in sys.stdin:\n"
     "    if line.strip():\n"
-    "        json.loads(line); w(json.dumps(d, ensure_ascii=False)+'\\n')\n"
+    "        json.loads(line); w(e(d)+'\\n')\n"
 )
 
 
@@ -52,19 +43,26 @@ def _requests(protocol: Protocol, n: int, seed: int) -> list[str]:
     return [json.dumps(make_request(rng, protocol)) for _ in range(n)]
 
 
-def _floor_line(line: str) -> str:
+def _floor_line(line: str, decision: dict[str, Any]) -> str:
     json.loads(line)
-    return json.dumps(FLOOR_DECISION, ensure_ascii=False)
+    return encode_line(decision)
 
 
-def _in_process(protocol: Protocol, lines: list[str]) -> dict[str, float]:
+def typical_decision(protocol: Protocol, lines: list[str]) -> dict[str, Any]:
+    """The floor writes this for every line: a real decision of median size from the sample."""
+    outputs = sorted((decide_line(protocol, line, "en") for line in lines[:1000]), key=len)
+    typical: dict[str, Any] = json.loads(outputs[len(outputs) // 2])
+    return typical
+
+
+def _in_process(protocol: Protocol, lines: list[str], typical: dict[str, Any]) -> dict[str, float]:
     started = time.perf_counter()
     for line in lines:
         decide_line(protocol, line, "en")
     engine = time.perf_counter() - started
     started = time.perf_counter()
     for line in lines:
-        _floor_line(line)
+        _floor_line(line, typical)
     floor = time.perf_counter() - started
     return {"engine_s": engine, "floor_s": floor}
 
@@ -87,13 +85,13 @@ def _timed(argv: list[str], stdin_path: Path) -> float:
         return time.perf_counter() - started
 
 
-def _end_to_end(protocol_path: Path, lines: list[str]) -> dict[str, float]:
+def _end_to_end(protocol_path: Path, lines: list[str], typical: dict[str, Any]) -> dict[str, float]:
     amana = [sys.executable, "-c", "import sys; from amana.cli import main; sys.exit(main())"]
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "requests.jsonl"
         batch.write_text("\n".join(lines) + "\n")
         engine = _timed([*amana, "check", "--protocol", str(protocol_path), "--batch", "-"], batch)
-        floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(FLOOR_DECISION)]
+        floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(typical)]
         floor = _timed(floor_cmd, batch)
     return {"engine_s": engine, "floor_s": floor}
 
@@ -102,11 +100,13 @@ def run(n: int, protocol_path: Path, seed: int, end_to_end: bool) -> dict[str, A
     protocol = load_protocol(protocol_path)
     lines = _requests(protocol, n, seed)
     decisions = [json.loads(decide_line(protocol, line, "en"))["decision"] for line in lines[:2000]]
-    timing = _in_process(protocol, lines)
+    typical = typical_decision(protocol, lines)
+    timing = _in_process(protocol, lines, typical)
     report: dict[str, Any] = {
         "requests": n,
         "protocol": str(protocol_path),
         "allow_share_in_sample": round(decisions.count("allow") / len(decisions), 3),
+        "floor_line_bytes": len(encode_line(typical)),
         "in_process": {
             "decisions_per_s": round(n / timing["engine_s"]),
             "floor_lines_per_s": round(n / timing["floor_s"]),
@@ -117,7 +117,7 @@ def run(n: int, protocol_path: Path, seed: int, end_to_end: bool) -> dict[str, A
         "python": sys.version.split()[0],
     }
     if end_to_end:
-        e2e = _end_to_end(protocol_path, lines)
+        e2e = _end_to_end(protocol_path, lines, typical)
         report["end_to_end_check_batch"] = {
             "seconds": round(e2e["engine_s"], 2),
             "decisions_per_s": round(n / e2e["engine_s"]),

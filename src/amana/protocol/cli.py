@@ -22,6 +22,9 @@ from amana.protocol.model import Protocol
 from amana.protocol.reader import ContractError
 from amana.protocol.texts import LANGUAGES
 
+# One encoder for every batch line: compact, UTF-8 text kept as is.
+encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -50,8 +53,8 @@ def decide_line(protocol: Protocol, line: str, language: str) -> str:
     try:
         request = parse_request_json(line)
     except ContractError as exc:
-        return json.dumps({"error": str(exc)}, ensure_ascii=False)
-    return json.dumps(evaluate(protocol, request).to_dict(language), ensure_ascii=False)
+        return encode_line({"error": str(exc)})
+    return encode_line(evaluate(protocol, request).to_dict(language))
 
 
 def run_batch(protocol: Protocol, lines: Iterable[str], out: IO[str], language: str) -> None:

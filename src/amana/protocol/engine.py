@@ -14,7 +14,7 @@ from amana.protocol.vocabulary import EXCEPTIONAL_BASES
 
 Rule = Callable[[Context], Finding | None]
 
-RULES: tuple[Rule, ...] = (
+PURPOSE_RULES: tuple[Rule, ...] = (
     standing.interim_purpose,
     standing.interim_basis,
     purpose.purpose_is_direct,
@@ -23,18 +23,28 @@ RULES: tuple[Rule, ...] = (
     purpose.future_services_documented,
     basis.process_feedback_needs_no_consent,
     basis.basis_fits_purpose,
-    basis.best_interests_only_for_children,
-    basis.caregiver_can_be_asked,
-    basis.consent_given,
-    basis.child_assented,
-    basis.archive_consent_at_intake_and_closure,
     basis.nobody_refused,
-    basis.best_interests_supports,
     basis.closed_case_not_against_best_interests,
-    basis.risk_assessed,
-    basis.recipient_safe,
-    harm.contact_is_safe,
-    harm.label_is_neutral,
+)
+# Each basis runs only the rules that can apply to it; every rule still checks its own
+# conditions, so this table is a shortcut, never a change of outcome.
+BASIS_RULES: dict[str, tuple[Rule, ...]] = {
+    "consent": (
+        basis.caregiver_can_be_asked,
+        basis.consent_given,
+        basis.child_assented,
+        basis.archive_consent_at_intake_and_closure,
+    ),
+    "best_interests": (basis.best_interests_only_for_children, basis.best_interests_supports),
+    "vital_interests": (basis.risk_assessed, basis.recipient_safe),
+    "safety_security": (basis.risk_assessed, basis.recipient_safe),
+    "mandate": (basis.risk_assessed,),
+}
+HARM_RULES: tuple[Rule, ...] = (harm.contact_is_safe, harm.label_is_neutral)
+RULES: tuple[Rule, ...] = tuple(
+    dict.fromkeys(
+        PURPOSE_RULES + tuple(r for rules in BASIS_RULES.values() for r in rules) + HARM_RULES
+    )
 )
 BASE_OBLIGATIONS = (
     Obligation.RECORD_BASIS,
@@ -49,7 +59,7 @@ def evaluate(protocol: Protocol, request: Request) -> Decision:
     ctx.add(standing.protocol_in_force(ctx))
     if not ctx.denied:
         ctx.findings.extend(standing.parties_may_share(ctx))
-        for rule in RULES:
+        for rule in PURPOSE_RULES + BASIS_RULES[request.legal_basis] + HARM_RULES:
             ctx.add(rule(ctx))
     share = [] if ctx.denied else split_elements(ctx)
     if ctx.denied or not share:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from amana.protocol.codes import Code
 from amana.protocol.model import Protocol, Request
+from amana.protocol.rules.consent import ConsentState, read_consents
 
 
 @dataclass(slots=True)
@@ -38,6 +39,13 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     withheld: list[Withheld] = field(default_factory=list)
     interim: bool = False
+    _consents: ConsentState | None = None
+
+    @property
+    def consents(self) -> ConsentState:
+        if self._consents is None:
+            self._consents = read_consents(self.request)
+        return self._consents
 
     def add(self, finding: Finding | None) -> None:
         if finding is not None:

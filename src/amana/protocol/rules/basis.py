@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from amana.protocol.codes import Code
 from amana.protocol.findings import Context, Finding, deny, note
-from amana.protocol.rules import consent as c
+from amana.protocol.rules.consent import AGREEING
 from amana.protocol.vocabulary import BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
 
+CONSENT_ONLY = frozenset({"consent"})
 CLOSED_CASE_PURPOSES = frozenset({"closed_case_access", "closed_case_archive"})
 
 
@@ -58,7 +59,7 @@ def consent_given(ctx: Context) -> Finding | None:
     if request.legal_basis != "consent" or not _checks_basis(ctx):
         return None
     giver = "caregiver" if request.subject.is_child else "adult_subject"
-    if c.has_agreement(request, giver, frozenset({"consent"})):
+    if ctx.consents.has_agreement(giver, CONSENT_ONLY):
         return None
     return deny(Code.CONSENT_MISSING, giver=giver, recipient=ctx.name_of(request.recipient))
 
@@ -71,7 +72,7 @@ def child_assented(ctx: Context) -> Finding | None:
         return None
     if subject.age < ctx.protocol.settings.assent_from_age:
         return None
-    if c.has_agreement(request, "child", c.AGREEING):
+    if ctx.consents.has_agreement("child", AGREEING):
         return None
     return deny(Code.ASSENT_MISSING, age=str(ctx.protocol.settings.assent_from_age))
 
@@ -82,7 +83,7 @@ def archive_consent_at_intake_and_closure(ctx: Context) -> Finding | None:
     if request.purpose != "closed_case_archive" or request.legal_basis != "consent":
         return None
     giver = "caregiver" if request.subject.is_child else "adult_subject"
-    if {"intake", "closure"} <= c.stages_agreed(request, giver):
+    if {"intake", "closure"} <= ctx.consents.stages(giver):
         return None
     return deny(
         Code.CONSENT_MISSING, giver=giver, recipient=ctx.name_of(request.recipient), why="stages"
@@ -97,7 +98,7 @@ def nobody_refused(ctx: Context) -> Finding | None:
     if request.legal_basis != "consent" and request.purpose not in CLOSED_CASE_PURPOSES:
         return None
     for giver in ("child", "caregiver", "adult_subject"):
-        if c.refused_by(request, giver):
+        if giver in ctx.consents.refused:
             return deny(Code.CONSENT_REFUSED, giver=giver)
     return None
 

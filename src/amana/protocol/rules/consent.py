@@ -1,6 +1,12 @@
-"""Rule 3.1: consent by the right person for this purpose, recipient and service, still standing."""
+"""Rule 3.1: consent by the right person for this purpose, recipient and service, still standing.
+
+The consent records of a request are read once into a `ConsentState`: for each giver, the
+agreements that still stand and whether the latest word is a refusal.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from amana.protocol.model import ConsentRecord, Request
 
@@ -26,48 +32,40 @@ def refusal_covers(record: ConsentRecord, request: Request) -> bool:
     return not record.services or request.service in record.services
 
 
-def standing_records(request: Request, giver: str) -> list[ConsentRecord]:
-    """The giver's agreements that still stand: on or before the date, after any refusal.
-
-    On the same day a refusal outweighs an agreement.
-    """
-    relevant = [
-        record
-        for record in request.consents
-        if record.given_by == giver and record.on <= request.at and _relevant(record, request)
-    ]
-    relevant.sort(key=lambda record: (record.on, record.kind in REFUSING))
-    standing: list[ConsentRecord] = []
-    for record in relevant:
-        if record.kind in REFUSING:
-            standing = []
-        else:
-            standing.append(record)
-    return standing
-
-
 def _relevant(record: ConsentRecord, request: Request) -> bool:
+    if record.on > request.at:
+        return False
     if record.kind in REFUSING:
         return refusal_covers(record, request)
     return covers(record, request)
 
 
-def refused_by(request: Request, giver: str) -> bool:
-    """The giver's latest word on this disclosure is a refusal or withdrawal."""
-    records = [
-        record
-        for record in request.consents
-        if record.given_by == giver and record.on <= request.at and _relevant(record, request)
-    ]
-    if not records:
-        return False
-    latest = max(records, key=lambda record: (record.on, record.kind in REFUSING))
-    return latest.kind in REFUSING
+def _order(record: ConsentRecord) -> tuple[object, bool]:
+    """By date; on the same day a refusal comes last, so it outweighs an agreement."""
+    return (record.on, record.kind in REFUSING)
 
 
-def has_agreement(request: Request, giver: str, kinds: frozenset[str]) -> bool:
-    return any(record.kind in kinds for record in standing_records(request, giver))
+@dataclass(slots=True)
+class ConsentState:
+    standing: dict[str, list[ConsentRecord]] = field(default_factory=dict)
+    refused: set[str] = field(default_factory=set)
+
+    def has_agreement(self, giver: str, kinds: frozenset[str]) -> bool:
+        return any(record.kind in kinds for record in self.standing.get(giver, ()))
+
+    def stages(self, giver: str) -> frozenset[str]:
+        return frozenset(record.stage for record in self.standing.get(giver, ()))
 
 
-def stages_agreed(request: Request, giver: str) -> frozenset[str]:
-    return frozenset(record.stage for record in standing_records(request, giver))
+def read_consents(request: Request) -> ConsentState:
+    """One pass over the records that bear on this disclosure, oldest first."""
+    state = ConsentState()
+    relevant = [record for record in request.consents if _relevant(record, request)]
+    for record in sorted(relevant, key=_order):
+        if record.kind in REFUSING:
+            state.standing[record.given_by] = []
+            state.refused.add(record.given_by)
+        else:
+            state.standing.setdefault(record.given_by, []).append(record)
+            state.refused.discard(record.given_by)
+    return state
