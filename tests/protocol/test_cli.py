@@ -166,3 +166,50 @@ def test_request_that_is_not_utf8(run, tmp_path):
     path.write_bytes(b"\xff\xfe{")
     result = run(["--protocol", CAMP, str(path)])
     assert result.returncode == 2 and "UTF-8" in result.stderr
+
+
+def test_parallel_batch_gives_the_same_lines_in_the_same_order(tmp_path):
+    import random
+
+    from amana.protocol.bench import demo_protocol_path
+    from amana.protocol.cli import CHUNK_LINES
+    from amana.protocol.generate import make_request
+    from amana.protocol.loading import load_protocol
+
+    protocol_path = str(demo_protocol_path())
+    rng = random.Random(5)
+    protocol = load_protocol(protocol_path)
+    lines = [json.dumps(make_request(rng, protocol)) for _ in range(CHUNK_LINES + 300)]
+    lines[7] = "{broken"
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n")
+    serial = run_subprocess(["--protocol", protocol_path, "--batch", str(batch)])
+    parallel = run_subprocess(["--protocol", protocol_path, "--batch", "--jobs", "2", str(batch)])
+    assert serial.returncode == parallel.returncode == 0
+    assert serial.stdout == parallel.stdout
+    assert len(parallel.stdout.splitlines()) == len(lines)
+    assert "error" in json.loads(parallel.stdout.splitlines()[7])
+
+
+def test_parallel_batch_in_process_and_its_worker_steps():
+    from amana.protocol.bench import demo_protocol_path
+    from amana.protocol.loading import load_protocol
+
+    protocol = load_protocol(demo_protocol_path())
+    lines = [json.dumps(REQUEST | {"from": "ngo-psy", "to": "unhcr"}), "", "{bad"]
+    out = io.StringIO()
+    cli.run_parallel_batch(protocol, lines, out, "fr", jobs=2)
+    serial = io.StringIO()
+    cli.run_batch(protocol, lines, serial, "fr")
+    assert out.getvalue() == serial.getvalue() and out.getvalue().count("\n") == 2
+    cli._start_worker(protocol, "en")
+    assert cli._decide_chunk(lines).count("\n") == 2
+    assert [len(c) for c in cli._chunks(["x"] * (cli.CHUNK_LINES + 1))] == [cli.CHUNK_LINES, 1]
+    assert [len(c) for c in cli._chunks(["x"] * cli.CHUNK_LINES)] == [cli.CHUNK_LINES]
+
+
+def test_jobs_option_from_the_command_line(run):
+    lines = "\n".join([json.dumps(REQUEST), json.dumps(REQUEST | {"consents": []})]) + "\n"
+    result = run(["--protocol", CAMP, "--batch", "--jobs", "2", "-"], lines)
+    assert result.returncode == 0
+    assert [json.loads(x)["decision"] for x in result.stdout.splitlines()] == ["allow", "deny"]

@@ -171,3 +171,11 @@ def test_every_reason_has_a_written_text_not_just_its_code():
         decision = evaluate(protocol, parse_request(make_request(rng, protocol))).to_dict()
         for reason in decision["reasons"]:
             assert reason["text"] != reason["code"], reason
+
+
+def test_a_text_never_shows_a_raw_placeholder():
+    from amana.protocol.codes import Code
+    from amana.protocol.decision import _reason
+
+    text = _reason(Code.CONSENT_MISSING, (), "en")["text"]
+    assert "{" not in text and "—" in text

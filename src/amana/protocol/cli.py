@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, NoReturn
 
 from amana.protocol.engine import evaluate
@@ -36,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--protocol", required=True, help="protocol file (YAML or JSON)")
     parser.add_argument("--batch", action="store_true", help="JSON Lines in, JSON Lines out")
     parser.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the texts")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="batch only: processes deciding in parallel (order kept)",
+    )
     parser.add_argument("request", nargs="?", default="-", help="request file, or - for stdin")
     return parser
 
@@ -64,12 +70,53 @@ def run_batch(protocol: Protocol, lines: Iterable[str], out: IO[str], language: 
             write(decide_line(protocol, line, language) + "\n")
 
 
+CHUNK_LINES = 2000
+_worker: tuple[Protocol, str] | None = None
+
+
+def _start_worker(protocol: Protocol, language: str) -> None:
+    global _worker  # noqa: PLW0603 - one protocol per worker process, loaded once
+    _worker = (protocol, language)
+
+
+def _decide_chunk(chunk: list[str]) -> str:
+    assert _worker is not None
+    protocol, language = _worker
+    return "".join(decide_line(protocol, line, language) + "\n" for line in chunk if line.strip())
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_parallel_batch(
+    protocol: Protocol, lines: Iterable[str], out: IO[str], language: str, jobs: int
+) -> None:
+    """The same output as `run_batch`, in the same order, decided by `jobs` processes."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(protocol, language)) as pool:
+        for text in pool.imap(_decide_chunk, _chunks(lines)):
+            out.write(text)
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         protocol = load_protocol(args.protocol)
         source = _open(args.request)
         with source:
+            if args.batch and args.jobs > 1:
+                run_parallel_batch(protocol, source, sys.stdout, args.lang, args.jobs)
+                return 0
             if args.batch:
                 run_batch(protocol, source, sys.stdout, args.lang)
                 return 0

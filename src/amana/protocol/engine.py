@@ -58,7 +58,8 @@ def evaluate(protocol: Protocol, request: Request) -> Decision:
     ctx = Context(protocol=protocol, request=request)
     ctx.add(standing.protocol_in_force(ctx))
     if not ctx.denied:
-        ctx.findings.extend(standing.parties_may_share(ctx))
+        for finding in standing.parties_may_share(ctx):
+            ctx.add(finding)
         for rule in PURPOSE_RULES + BASIS_RULES[request.legal_basis] + HARM_RULES:
             ctx.add(rule(ctx))
     share = [] if ctx.denied else split_elements(ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from amana.protocol.codes import Code
 from amana.protocol.model import Protocol, Request
@@ -17,11 +17,11 @@ class Finding:
 
 
 def deny(code: Code, **params: str) -> Finding:
-    return Finding(code, True, tuple(sorted(params.items())))
+    return Finding(code, True, tuple(params.items()))
 
 
 def note(code: Code, **params: str) -> Finding:
-    return Finding(code, False, tuple(sorted(params.items())))
+    return Finding(code, False, tuple(params.items()))
 
 
 @dataclass(slots=True)
@@ -30,16 +30,19 @@ class Withheld:
     code: Code
 
 
-@dataclass(slots=True)
 class Context:
     """One evaluation: the inputs and what the rules have found so far."""
 
-    protocol: Protocol
-    request: Request
-    findings: list[Finding] = field(default_factory=list)
-    withheld: list[Withheld] = field(default_factory=list)
-    interim: bool = False
-    _consents: ConsentState | None = None
+    __slots__ = ("_consents", "denied", "findings", "interim", "protocol", "request", "withheld")
+
+    def __init__(self, protocol: Protocol, request: Request) -> None:
+        self.protocol = protocol
+        self.request = request
+        self.findings: list[Finding] = []
+        self.withheld: list[Withheld] = []
+        self.interim = False
+        self.denied = False
+        self._consents: ConsentState | None = None
 
     @property
     def consents(self) -> ConsentState:
@@ -50,10 +53,7 @@ class Context:
     def add(self, finding: Finding | None) -> None:
         if finding is not None:
             self.findings.append(finding)
-
-    @property
-    def denied(self) -> bool:
-        return any(finding.denies for finding in self.findings)
+            self.denied = self.denied or finding.denies
 
     def name_of(self, participant_id: str) -> str:
         participant = self.protocol.participants.get(participant_id)

@@ -7,7 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 from amana.protocol.model import Protocol
-from amana.protocol.vocabulary import BASES, BASES_FOR_PURPOSE, CARE_STATUSES, PURPOSES
+from amana.protocol.vocabulary import (
+    BASES,
+    BASES_FOR_PURPOSE,
+    CARE_STATUSES,
+    EXCEPTIONAL_BASES,
+    PURPOSES,
+)
 
 ELEMENTS = (
     "full_name",
@@ -63,19 +69,17 @@ def _elements(
 
 
 def _consents(rng: random.Random, purpose: str, recipient: str, at: str) -> list[dict[str, Any]]:
+    """Mostly the consents a caseworker records; now and then a refusal or a mismatch."""
     records = []
-    for giver, kind in (
-        ("caregiver", "consent"),
-        ("child", "assent"),
-        ("adult_subject", "consent"),
-    ):
-        if rng.random() < 0.7:
+    givers = (("caregiver", "consent"), ("child", "assent"), ("adult_subject", "consent"))
+    for giver, kind in givers:
+        if rng.random() < 0.9:
             records.append(
                 {
                     "given_by": giver,
-                    "kind": rng.choice((kind, kind, kind, "refusal", "withdrawal")),
-                    "purposes": [purpose if rng.random() < 0.9 else "referral_future"],
-                    "recipients": [recipient if rng.random() < 0.9 else "unicef"],
+                    "kind": rng.choice((kind,) * 40 + ("refusal", "withdrawal")),
+                    "purposes": [purpose if rng.random() < 0.95 else "referral_future"],
+                    "recipients": [recipient if rng.random() < 0.95 else "unicef"],
                     "on": at,
                     "stage": rng.choice(("intake", "closure", "other")),
                 }
@@ -99,10 +103,11 @@ def _signed(protocol: Protocol) -> list[str]:
 def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
     participants = sorted(protocol.participants)
     senders = _signed(protocol) if rng.random() < 0.9 else participants
-    purpose = rng.choice(("referral_immediate",) * 12 + PURPOSES[:8] * 2 + PURPOSES[8:])
+    purpose = rng.choice(("referral_immediate",) * 24 + PURPOSES[:8] * 3 + PURPOSES[8:])
     service, provider = _service(rng, protocol, purpose)
     recipient = provider if provider and rng.random() < 0.9 else rng.choice(participants)
     at = _day(rng, protocol)
+    basis = _basis(rng, purpose)
     age = rng.randrange(0, 20)
     return {
         "at": at,
@@ -110,7 +115,7 @@ def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
         "to": recipient,
         "purpose": purpose,
         "service": service,
-        "legal_basis": rng.choice((*BASES, "consent", "consent", "best_interests")),
+        "legal_basis": basis,
         "subject": {
             "age": age,
             "care_status": "adult" if age >= 18 else rng.choice(CARE_STATUSES[:3]),
@@ -119,15 +124,15 @@ def make_request(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
             "case_status": rng.choice(("open", "open", "closed")),
         },
         "consents": _consents(rng, purpose, recipient, at),
-        "best_interests": {"assessed_on": at, "supports_sharing": rng.random() < 0.8}
-        if rng.random() < 0.4
+        "best_interests": {"assessed_on": at, "supports_sharing": rng.random() < 0.9}
+        if rng.random() < (0.9 if basis == "best_interests" else 0.2)
         else None,
         "exceptional": {
             "circumstance": "risk to life",
-            "risk_assessment": "documented" if rng.random() < 0.8 else None,
-            "recipient_assessed_safe": rng.random() < 0.8,
+            "risk_assessment": "documented" if rng.random() < 0.9 else None,
+            "recipient_assessed_safe": rng.random() < 0.9,
         }
-        if rng.random() < 0.3
+        if rng.random() < (0.9 if basis in EXCEPTIONAL_BASES or basis == "mandate" else 0.1)
         else None,
         "contact_method": rng.choice(CONTACTS),
         "label": rng.choice(LABELS),

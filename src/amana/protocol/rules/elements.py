@@ -16,13 +16,14 @@ def _agreed_list(ctx: Context, spec: PurposeSpec) -> frozenset[str] | None:
     return spec.elements
 
 
-def withhold_code(ctx: Context, spec: PurposeSpec, element: str) -> Code | None:
+def withhold_code(
+    ctx: Context, spec: PurposeSpec, element: str, agreed: frozenset[str] | None
+) -> Code | None:
     purpose = ctx.request.purpose
     if element == WHOLE_FILE and purpose != "case_transfer":
         return Code.ELEMENTS_EXCESSIVE
     if element in EXCESSIVE_FOR_PURPOSE.get(purpose, frozenset()):
         return Code.ELEMENTS_EXCESSIVE
-    agreed = _agreed_list(ctx, spec)
     if agreed is not None and element not in agreed:
         return Code.ELEMENTS_NOT_AGREED
     if element in spec.excluded:
@@ -35,9 +36,10 @@ def withhold_code(ctx: Context, spec: PurposeSpec, element: str) -> Code | None:
 def split_elements(ctx: Context) -> list[str]:
     """R4.0 to R4.6: returns the elements that may go and records the withheld ones."""
     spec = ctx.protocol.purposes[ctx.request.purpose]  # enabled: earlier rules deny otherwise
+    agreed = _agreed_list(ctx, spec)
     share: list[str] = []
     for element in ctx.request.elements:
-        code = withhold_code(ctx, spec, element)
+        code = withhold_code(ctx, spec, element, agreed)
         if code is None:
             share.append(element)
         else:
