@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "amana.audit",
     "amana.crypto",
     "amana.accounts",
+    "amana.cases",
     "amana.protocols",
     "amana.sharing",
     "amana.demo",
