@@ -1,0 +1,122 @@
+"""The only read path for cases: need-to-know, field by field, every read audited.
+
+A case is visible to its assigned caseworkers, its supervisor and users explicitly assigned to
+it — never agency-wide, never to another agency. What each of them sees of it depends on their
+roles' visibility per sensitivity class.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from amana.accounts.models import User
+from amana.accounts.roles import Role
+from amana.audit.log import write_entry
+from amana.audit.models import Outcome
+from amana.cases.models import Case, CaseAssignment, Sensitivity
+
+ALL_CLASSES = frozenset(Sensitivity)
+ROLE_VISIBILITY: dict[str, frozenset[Sensitivity]] = {
+    Role.CASEWORKER: ALL_CLASSES,
+    Role.SUPERVISOR: ALL_CLASSES,
+    Role.DP_FOCAL_POINT: frozenset({Sensitivity.PROCESS, Sensitivity.PROTECTION}),
+    Role.IM_OFFICER: frozenset({Sensitivity.PROCESS}),
+    Role.COORDINATOR: frozenset({Sensitivity.PROCESS}),
+    Role.AGENCY_ADMIN: frozenset({Sensitivity.PROCESS}),
+    Role.SYSTEM_ADMIN: frozenset({Sensitivity.PROCESS}),
+}
+PAGE_SIZE = 50
+
+
+class CaseNotFound(Http404):
+    """No such case for this user — whether it does not exist or is not theirs to see."""
+
+
+def visible_cases(actor: User) -> QuerySet[Case]:
+    """Cases the actor may open: assigned to them, or supervised by them, in their agency."""
+    if not actor.is_active:
+        return Case.objects.none()
+    assigned = CaseAssignment.objects.filter(user=actor).values("case_id")
+    return Case.objects.filter(agency_id=actor.agency_id).filter(
+        Q(id__in=assigned) | Q(supervisor=actor)
+    )
+
+
+def can_see(actor: User, case: Case) -> bool:
+    return visible_cases(actor).filter(pk=case.pk).exists()
+
+
+def team_cases(actor: User) -> QuerySet[Case]:
+    """A supervisor's team view: the cases they supervise."""
+    return visible_cases(actor).filter(supervisor=actor)
+
+
+def visible_classes(actor: User) -> frozenset[Sensitivity]:
+    """Which sensitivity classes of a visible case's data the actor sees unmasked."""
+    classes: set[Sensitivity] = set()
+    for role in actor.roles:
+        classes |= ROLE_VISIBILITY.get(role, frozenset())
+    return frozenset(classes)
+
+
+def _as_uuid(case_id: object) -> uuid.UUID | None:
+    if isinstance(case_id, uuid.UUID):
+        return case_id
+    try:
+        return uuid.UUID(str(case_id))
+    except ValueError:
+        return None
+
+
+def access_case(actor: User, case_id: object, *, origin: str = "") -> Case:
+    """One visible case, its read audited; CaseNotFound otherwise (also audited)."""
+    key = _as_uuid(case_id)
+    case = None
+    if key is not None:
+        case = (
+            visible_cases(actor)
+            .select_related("child", "agency", "supervisor")
+            .filter(pk=key)
+            .first()
+        )
+    if case is None:
+        write_entry(
+            actor=actor,
+            action="case.view",
+            object_type="case",
+            object_id=str(case_id)[:64],
+            outcome=Outcome.NOT_FOUND,
+            origin=origin,
+        )
+        raise CaseNotFound
+    write_entry(
+        actor=actor, action="case.view", object_type="case", object_id=case.pk, origin=origin
+    )
+    return case
+
+
+def audited_page(
+    actor: User, cases: QuerySet[Case], page_number: str | int | None, *, origin: str = ""
+) -> Page[Case]:
+    """A page of a case list; the cases shown are recorded in the audit log."""
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    _audit_list(actor, [case.case_number for case in page.object_list], origin)
+    return page
+
+
+def _audit_list(actor: User, case_numbers: Iterable[str], origin: str) -> None:
+    shown = list(case_numbers)
+    write_entry(
+        actor=actor,
+        action="case.list",
+        object_type="case",
+        object_id=f"{len(shown)} cases",
+        origin=origin,
+        details={"cases": shown},
+    )
