@@ -1,4 +1,4 @@
-"""Need-to-know: a matrix of roles × relation to the case × action, and list/detail agreement."""
+"""Need-to-know: a matrix of roles x relation to the case x action, and list/detail agreement."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def world():
 
 
 def _actor_with(relation, role, world):
-    agency, _owner, boss, case = world
+    agency, _owner, _boss, case = world
     if relation == "other_agency":
         return UserFactory(roles=[role], agency=AgencyFactory())
     actor = UserFactory(roles=[role], agency=agency)
@@ -132,7 +132,7 @@ def test_supervisor_cannot_give_a_case_to_another_agency(world):
 
 
 def test_deactivated_user_sees_nothing(world):
-    owner, case = world[1], world[3]
+    owner = world[1]
     owner.is_active = False
     owner.save()
     assert not access.visible_cases(owner).exists()

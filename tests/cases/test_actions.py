@@ -72,7 +72,7 @@ def test_no_plaintext_of_a_registered_child_in_the_database(caseworker):
             "audit_auditentry",
             "cases_nametoken",
         ):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"SELECT * FROM {table}")
             dump = repr(cursor.fetchall())
             for secret in ("Zainab", "Qaddouri", "9123 4567", "945-00123456", "Halima"):
                 assert secret not in dump, (table, secret)
