@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("amana.accounts.urls")),
     path("api/v1/", include("amana.sharing.api_urls")),
+    path("api/v1/", include("amana.cases.api_urls")),
     path("sharing/", include("amana.sharing.urls")),
     path("protocols/", include("amana.protocols.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

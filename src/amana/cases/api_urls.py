@@ -1,0 +1,8 @@
+from django.urls import path
+
+from amana.cases.api import CaseDetailView, CaseListView
+
+urlpatterns = [
+    path("cases/", CaseListView.as_view(), name="api-cases"),
+    path("cases/<str:case_id>/", CaseDetailView.as_view(), name="api-case"),
+]
