@@ -30,7 +30,7 @@ from amana.audit.models import AuditEntry
 from amana.audit.sealer import seal_pending
 from amana.audit.verify import verify_log
 
-TARGETS = ("audit",)
+TARGETS = ("audit", "cases")
 
 
 def _positive(text: str) -> int:
@@ -141,18 +141,28 @@ def bench_audit(writers: int, entries: int) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Benchmarks (JSON on stdout). Targets: audit (`decisions` runs without Django)."
+    help = "Benchmarks (JSON on stdout). Targets: audit, cases (`decisions` runs without Django)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="what to measure: audit")
+        parser.add_argument("target", help="what to measure: audit or cases")
+        parser.add_argument("--samples", type=_positive, default=200, help="cases: repetitions")
         parser.add_argument("--writers", type=_positive, help="threads (8; 2 on SQLite)")
         parser.add_argument("--entries", type=_positive, default=2000, help="entries in all")
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target not in TARGETS:
-            self._fail(f"unknown target {target!r}: expected audit or decisions")
+            self._fail(f"unknown target {target!r}: expected audit, cases or decisions")
         if settings.AMANA_ENV == "production":
             self._fail("bench audit writes permanent audit entries; run it on a scratch database")
+        if target == "cases":
+            from amana.cases.bench import bench_cases
+
+            try:
+                result = bench_cases(options["samples"])
+            except LookupError as exc:
+                self._fail(str(exc))
+            self.stdout.write(json.dumps(result, indent=2))
+            return
         writers = options["writers"] or (8 if connection.vendor == "postgresql" else 2)
         result = bench_audit(writers, options["entries"])
         self.stdout.write(json.dumps(result, indent=2))

@@ -1,0 +1,123 @@
+"""`amana bench cases`: what a caseworker waits for, on the seeded database.
+
+For a caseworker with the most cases, p95 over `samples` repetitions of: the filtered case list
+(a page of 50, rows decrypted and shown, the list read audited), a name search (a page of 50),
+and a case detail (read audited). The list is also timed as the equivalent hand-written SQL
+query, and the ratio of the two tells what the ORM, access layer and audit write cost.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+
+from amana.accounts.models import User
+from amana.cases import access
+from amana.cases.models import Case, CaseAssignment, Child
+from amana.cases.presenters import case_view
+
+RAW_LIST = """
+SELECT c.id, c.case_number, c.status, c.stage, c.risk_level, c.next_due_at, c.registered_at,
+       ch.full_name, ch.date_of_birth, ch.birth_year
+FROM cases_case c JOIN cases_child ch ON ch.id = c.child_id
+WHERE c.agency_id = %s AND c.status = 'open' AND c.risk_level = %s
+  AND (c.id IN (SELECT case_id FROM cases_caseassignment WHERE user_id = %s)
+       OR c.supervisor_id = %s)
+ORDER BY c.registered_at DESC LIMIT 50
+"""
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 2)
+
+
+def _timed(action: Callable[[], object], samples: int) -> list[float]:
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def busiest_caseworker() -> User:
+    row = CaseAssignment.objects.values("user_id").annotate(n=Count("id")).order_by("-n").first()
+    if row is None:
+        raise LookupError("no assigned cases: run `amana seed --cases N` first")
+    return User.objects.get(pk=row["user_id"])
+
+
+def _list_page(actor: User, risk: str) -> list[dict[str, Any]]:
+    cases = (
+        access.visible_cases(actor)
+        .filter(status=Case.Status.OPEN, risk_level=risk)
+        .select_related("child", "agency", "supervisor", "location")
+        .prefetch_related("concerns")
+        .order_by("-registered_at")
+    )
+    page = access.audited_page(actor, cases, 1, origin="bench")
+    return [case_view(actor, case) for case in page.object_list]
+
+
+def _raw_list(actor: User, risk: str) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_LIST, [actor.agency_id, risk, actor.pk, actor.pk])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _search(actor: User, query: str) -> list[dict[str, Any]]:
+    from amana.cases.search import search_children
+
+    cases = search_children(access.visible_cases(actor), query).select_related(
+        "child", "agency", "supervisor", "location"
+    )
+    page = access.audited_page(actor, cases.order_by("-registered_at"), 1, origin="bench")
+    return [case_view(actor, case) for case in page.object_list]
+
+
+def _detail(actor: User, ids: list[Any], rng: random.Random) -> dict[str, Any]:
+    case = access.access_case(actor, rng.choice(ids), origin="bench")
+    return case_view(actor, case)
+
+
+def _search_terms(actor: User, rng: random.Random, count: int) -> list[str]:
+    children = Child.objects.filter(cases__in=access.visible_cases(actor)).order_by("?")[:count]
+    names = [child.full_name.split() for child in children]
+    return [" ".join(rng.sample(parts, min(2, len(parts)))) for parts in names if parts]
+
+
+def bench_cases(samples: int, seed: int = 7) -> dict[str, Any]:
+    rng = random.Random(seed)
+    actor = busiest_caseworker()
+    visible = access.visible_cases(actor)
+    ids = list(visible.values_list("id", flat=True)[:5000])
+    terms = _search_terms(actor, rng, 50) or ["amina"]
+    risks = ["high", "medium", "low"]
+    for _ in range(3):  # warm the connection and caches
+        _list_page(actor, "high")
+    list_times = _timed(lambda: _list_page(actor, rng.choice(risks)), samples)
+    raw_times = _timed(lambda: _raw_list(actor, rng.choice(risks)), samples)
+    search_times = _timed(lambda: _search(actor, rng.choice(terms)), samples)
+    detail_times = _timed(lambda: _detail(actor, ids, rng), samples)
+    return {
+        "target": "cases",
+        "database": connection.vendor,
+        "cases_in_database": Case.objects.count(),
+        "caseworker_cases": visible.count(),
+        "samples": samples,
+        "p95_ms": {
+            "list_page_50": _p95(list_times),
+            "name_search": _p95(search_times),
+            "case_detail": _p95(detail_times),
+            "raw_sql_list": _p95(raw_times),
+        },
+        "ratio_list_to_raw_sql": round(_p95(list_times) / max(_p95(raw_times), 0.01), 2),
+    }
