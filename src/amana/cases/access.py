@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from amana.accounts.models import User
 from amana.accounts.roles import Role
 from amana.audit.log import write_entry
 from amana.audit.models import Outcome
-from amana.cases.models import Case, CaseAssignment, Sensitivity
+from amana.cases.models import Case, CaseAssignment, FormRecord, Sensitivity, Task
 
 ALL_CLASSES = frozenset(Sensitivity)
 ROLE_VISIBILITY: dict[str, frozenset[Sensitivity]] = {
@@ -119,4 +122,46 @@ def _audit_list(actor: User, case_numbers: Iterable[str], origin: str) -> None:
         object_id=f"{len(shown)} cases",
         origin=origin,
         details={"cases": shown},
+    )
+
+
+def case_forms(actor: User, case: Case) -> list[FormRecord]:
+    """The forms of a case the actor has opened with access_case (visibility re-checked)."""
+    if not can_see(actor, case):
+        return []
+    return list(FormRecord.objects.filter(case=case).select_related("form", "created_by"))
+
+
+def readable_form_data(actor: User, record: FormRecord) -> dict[str, Any]:
+    """A form's data as the actor may see it: fields of other sensitivity classes masked."""
+    from amana.cases.formdata import read_data
+    from amana.cases.formdefs import mask
+
+    if not can_see(actor, record.case):
+        raise CaseNotFound
+    shown: dict[str, Any] = mask(record.form.definition, read_data(record), visible_classes(actor))
+    return shown
+
+
+def approvals_inbox(actor: User) -> QuerySet[FormRecord]:
+    """Submitted forms waiting for this supervisor."""
+    return (
+        FormRecord.objects.filter(status=FormRecord.Status.SUBMITTED, case__in=team_cases(actor))
+        .select_related("case", "form", "created_by")
+        .order_by("created_at")
+    )
+
+
+def due_tasks(actor: User, days: int = 7) -> QuerySet[Task]:
+    """The actor's open tasks due within `days`, overdue ones included, on visible cases."""
+    until = timezone.now() + timedelta(days=days)
+    return (
+        Task.objects.filter(
+            assigned_to=actor,
+            done_at__isnull=True,
+            due_at__lte=until,
+            case__in=visible_cases(actor),
+        )
+        .select_related("case")
+        .order_by("due_at")
     )

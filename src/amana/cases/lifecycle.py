@@ -1,0 +1,91 @@
+"""What each step of the case-management cycle does to the case when its form is done.
+
+Steps follow the inter-agency guidelines: registration → initial assessment → best interests
+assessment (supervisor approval) → case plan (approval) → implementation and follow-ups →
+closure (approval, with a reason) → reopen if needed. BID applies to refugee children.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from amana.cases.deadlines import due_after
+from amana.cases.models import Case, FormRecord, Task
+
+# step → stage the case reaches when that step's form is completed (or approved).
+STAGE_AFTER: dict[str, str] = {
+    "initial_assessment": Case.Stage.ASSESSED,
+    "bia": Case.Stage.BIA,
+    "case_plan": Case.Stage.IMPLEMENTATION,
+    "closure": Case.Stage.CLOSED,
+}
+TASK_DONE_BY: dict[str, str] = {
+    "initial_assessment": Task.Kind.INITIAL_ASSESSMENT,
+    "case_plan": Task.Kind.CASE_PLAN,
+    "follow_up": Task.Kind.FOLLOW_UP,
+}
+NEXT_TASK: dict[str, str] = {
+    "initial_assessment": Task.Kind.CASE_PLAN,
+    "case_plan": Task.Kind.FOLLOW_UP,
+    "follow_up": Task.Kind.FOLLOW_UP,
+}
+DEADLINE_STEP: dict[str, str] = {Task.Kind.CASE_PLAN: "case_plan", Task.Kind.FOLLOW_UP: "follow_up"}
+
+
+def close_tasks(case: Case, kind: str | None = None) -> None:
+    open_tasks = Task.objects.filter(case=case, done_at__isnull=True)
+    if kind is not None:
+        open_tasks = open_tasks.filter(kind=kind)
+    open_tasks.update(done_at=timezone.now())
+
+
+def _schedule(case: Case, kind: str, record: FormRecord) -> None:
+    due = due_after(timezone.now(), case.risk_level, DEADLINE_STEP[kind])
+    Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=record.created_by)
+    case.next_due_at = due
+
+
+def complete_step(case: Case, step: str, record: FormRecord) -> None:
+    """The step's form is done (or approved): move the case on and reset its clock."""
+    if step in TASK_DONE_BY:
+        close_tasks(case, TASK_DONE_BY[step])
+    if step in STAGE_AFTER:
+        case.stage = STAGE_AFTER[step]
+    if step in NEXT_TASK and case.status == Case.Status.OPEN:
+        _schedule(case, NEXT_TASK[step], record)
+    if step == "bia":
+        case.best_interests_status = Case.BestInterestsStatus.BIA_DONE
+    if step == "bid":
+        case.best_interests_status = Case.BestInterestsStatus.BID_DONE
+    if step == "closure":
+        _close(case, record)
+    case.save()
+
+
+def _close(case: Case, record: FormRecord) -> None:
+    from amana.cases.formdata import read_data
+
+    case.status = Case.Status.CLOSED
+    case.closed_at = timezone.now()
+    case.closure_reason = str(read_data(record).get("closure_reason", ""))[:64]
+    case.next_due_at = None
+    close_tasks(case)
+
+
+def request_approval(case: Case, step: str, record: FormRecord) -> None:
+    Task.objects.create(
+        case=case, kind=Task.Kind.APPROVAL, due_at=timezone.now(), assigned_to=case.supervisor
+    )
+    if step == "closure":
+        case.stage = Case.Stage.CLOSURE_REQUESTED
+        case.save(update_fields=["stage", "updated_at"])
+
+
+def approval_settled(case: Case) -> None:
+    close_tasks(case, Task.Kind.APPROVAL)
+
+
+def returned(case: Case, step: str) -> None:
+    if step == "closure" and case.stage == Case.Stage.CLOSURE_REQUESTED:
+        case.stage = Case.Stage.IMPLEMENTATION
+        case.save(update_fields=["stage", "updated_at"])
