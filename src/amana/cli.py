@@ -18,8 +18,12 @@ USAGE = """usage: amana COMMAND [ARGS]
   demo                          load the demo agencies, users and data (idempotent)
   audit verify|seal             check the audit chain / seal pending entries
   keys generate|rotate|status   new field key / re-encrypt under the active key / inventory
+  import_data lookups FILE --kind KIND | locations FILE
+                                import lookup lists and the location hierarchy (CSV, HXL)
+  seed --cases N --seed S       synthetic multi-agency cases for benchmarks
+  protocol load FILE | list     store a protocol version / list stored protocols
   check --protocol FILE REQ     decide one sharing request (no database needed)
-  bench audit|decisions ...     benchmarks (JSON on stdout)
+  bench audit|cases|decisions   benchmarks (JSON on stdout)
   manage ARGS...                any Django management command
 """
 

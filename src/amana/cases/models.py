@@ -255,7 +255,12 @@ class FormDefinition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["form_id", "agency", "version"], name="unique_form_version"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["form_id", "version"],
+                condition=models.Q(agency__isnull=True),
+                name="unique_shipped_form_version",
+            ),
         ]
 
     def __str__(self) -> str:
