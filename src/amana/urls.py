@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("amana.cases.api_urls")),
     path("sharing/", include("amana.sharing.urls")),
     path("protocols/", include("amana.protocols.urls")),
+    path("cases/", include("amana.cases.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),

@@ -44,3 +44,13 @@ def manageable_users(actor: User) -> QuerySet[User]:
     if is_system_admin(actor):
         return User.objects.all()
     return User.objects.filter(agency_id=actor.agency_id)
+
+
+def supervisors_of(agency_id: int) -> QuerySet[User]:
+    """Active supervisors of an agency: whom a caseworker may name as a case's supervisor.
+
+    Usernames only are shown; no USER_VIEW is needed to see who can supervise one's cases.
+    """
+    return User.objects.filter(
+        agency_id=agency_id, is_active=True, role_grants__role=Role.SUPERVISOR
+    ).order_by("username")

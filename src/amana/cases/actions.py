@@ -34,7 +34,7 @@ from amana.cases.models import (
     RelatedPerson,
     Task,
 )
-from amana.cases.names import name_tokens
+from amana.cases.names import caregiver_token, name_tokens
 from amana.crypto.keys import index_for
 
 CONCERNS = "protection_concerns"
@@ -51,6 +51,7 @@ class ChildInput:
     individual_id: str = ""
     contact_phone: str = ""
     address: str = ""
+    birth_year: int | None = None  # an estimate, when the date of birth is not known
 
 
 @dataclass
@@ -90,6 +91,9 @@ def _check_child(child: ChildInput) -> None:
         raise ActionError("sex", _("Choose one of the listed values."))
     if child.date_of_birth and child.date_of_birth > timezone.localdate():
         raise ActionError("date_of_birth", _("The date of birth cannot be in the future."))
+    this_year = timezone.localdate().year
+    if child.birth_year is not None and not this_year - 25 <= child.birth_year <= this_year:
+        raise ActionError("birth_year", _("Give a year of birth within the last 25 years."))
 
 
 def _check_case(data: CaseInput) -> tuple[list[Lookup], Location | None]:
@@ -126,7 +130,7 @@ def _store_child(agency: Agency, data: ChildInput) -> Child:
         full_name=data.full_name.strip(),
         other_names=data.other_names.strip(),
         date_of_birth=data.date_of_birth.isoformat() if data.date_of_birth else "",
-        birth_year=data.date_of_birth.year if data.date_of_birth else None,
+        birth_year=data.date_of_birth.year if data.date_of_birth else data.birth_year,
         sex=data.sex,
         nationality=data.nationality,
         individual_id=data.individual_id.strip(),
@@ -148,7 +152,6 @@ def _store_people(child: Child, people: list[PersonInput]) -> None:
             raise ActionError(f"people[{index}].full_name", _("Enter the person's name."))
         if person.relationship not in RelatedPerson.Relationship.values:
             raise ActionError(f"people[{index}].relationship", _("Choose a relationship."))
-        tokens = name_tokens(person.full_name)
         RelatedPerson.objects.create(
             child=child,
             relationship=person.relationship,
@@ -156,7 +159,7 @@ def _store_people(child: Child, people: list[PersonInput]) -> None:
             contact_phone=person.contact_phone.strip(),
             is_caregiver=person.is_caregiver,
             lives_with_child=person.lives_with_child,
-            name_token=tokens[0] if tokens else "",
+            name_token=caregiver_token(person.full_name),
         )
 
 
@@ -175,10 +178,14 @@ def do_register_case(
     people: list[PersonInput],
     case: CaseInput,
     supervisor: User | None = None,
+    dismissed_duplicates: list[str] | None = None,
     origin: str = "",
     actor: User,
 ) -> Case:
-    """Register a child at risk: the child, the people around them, and an open case."""
+    """Register a child at risk: the child, the people around them, and an open case.
+
+    `dismissed_duplicates`: case numbers the caseworker checked and found to be other children.
+    """
     require(actor, Perm.CASE_CREATE)
     _check_child(child)
     concerns, location = _check_case(case)
@@ -207,7 +214,11 @@ def do_register_case(
         object_type="case",
         object_id=record.pk,
         origin=origin,
-        details={"case_number": record.case_number, "risk_level": record.risk_level},
+        details={
+            "case_number": record.case_number,
+            "risk_level": record.risk_level,
+            "dismissed_duplicates": sorted(dismissed_duplicates or []),
+        },
     )
     return record
 

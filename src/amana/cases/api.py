@@ -67,7 +67,11 @@ def _error(exc: ActionError) -> Response:
 
 
 class CaseListView(APIView):
-    @extend_schema(summary="My cases (assigned or supervised), 50 a page", responses={200: dict})
+    @extend_schema(
+        operation_id="cases_list",
+        summary="My cases (assigned or supervised), 50 a page",
+        responses={200: dict},
+    )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         cases = access.visible_cases(actor).select_related(
@@ -111,7 +115,11 @@ class CaseListView(APIView):
 
 
 class CaseDetailView(APIView):
-    @extend_schema(summary="One case (the read is audited)", responses={200: dict, 404: dict})
+    @extend_schema(
+        operation_id="case_retrieve",
+        summary="One case (the read is audited)",
+        responses={200: dict, 404: dict},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         actor = _actor(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))

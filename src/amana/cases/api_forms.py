@@ -66,7 +66,11 @@ def _refused(exc: Exception) -> Response:
 
 
 class CaseFormsView(APIView):
-    @extend_schema(summary="The forms of a case, masked for the reader", responses={200: dict})
+    @extend_schema(
+        operation_id="case_forms_list",
+        summary="The forms of a case, masked for the reader",
+        responses={200: dict},
+    )
     def get(self, request: Request, case_id: str) -> Response:
         actor = _actor(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
@@ -117,7 +121,11 @@ class CaseFormView(APIView):
 
 
 class ApprovalsView(APIView):
-    @extend_schema(summary="Forms waiting for my approval", responses={200: dict})
+    @extend_schema(
+        operation_id="approvals_list",
+        summary="Forms waiting for my approval",
+        responses={200: dict},
+    )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         return Response(
@@ -149,7 +157,11 @@ class ApprovalView(APIView):
 
 
 class DueTasksView(APIView):
-    @extend_schema(summary="My open tasks due within a week, overdue ones included")
+    @extend_schema(
+        operation_id="tasks_due_list",
+        summary="My open tasks due within a week, overdue ones included",
+        responses={200: dict},
+    )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         return Response(
