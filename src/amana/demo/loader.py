@@ -59,6 +59,47 @@ def _ensure_protocol() -> None:
     load_protocol_file(str(demo_protocol_path()), actor=None)
 
 
+DEMO_CASES = 200
+DEMO_SEED = 2026
+
+
+def _ensure_cases() -> None:
+    """About 200 cases over the demo agencies, given to the demo caseworkers and supervisors."""
+    from amana.cases.formdefs import ensure_default_forms
+    from amana.cases.imports import load_samples
+    from amana.cases.models import Case
+    from amana.cases.seed import run_seed
+
+    ensure_default_forms()
+    load_samples()
+    if Case.objects.exists():
+        return
+    run_seed(cases=DEMO_CASES, seed=DEMO_SEED, caseload=40, report=lambda line: None)
+    _hand_cases_to_demo_staff()
+
+
+def _hand_cases_to_demo_staff() -> None:
+    from amana.accounts.roles import Role
+    from amana.cases.models import Case, CaseAssignment
+
+    for agency in Agency.objects.all():
+        staff = User.objects.filter(agency=agency, username__in=_demo_usernames())
+        workers = [u for u in staff if Role.CASEWORKER in u.roles]
+        bosses = [u for u in staff if Role.SUPERVISOR in u.roles]
+        cases = Case.objects.filter(agency=agency).order_by("case_number")
+        for index, case in enumerate(cases):
+            if bosses:
+                case.supervisor = bosses[index % len(bosses)]
+                case.save(update_fields=["supervisor"])
+            if workers:
+                CaseAssignment.objects.filter(case=case).delete()
+                CaseAssignment.objects.create(case=case, user=workers[index % len(workers)])
+
+
+def _demo_usernames() -> list[str]:
+    return [user["username"] for user in _demo_spec()["users"]]
+
+
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
     _ensure_protocol()
@@ -66,6 +107,7 @@ def load_demo() -> list[DemoLogin]:
     agencies = {item["slug"]: _ensure_agency(item) for item in spec["agencies"]}
     for user in spec["users"]:
         _ensure_user(user, agencies)
+    _ensure_cases()
     return [
         DemoLogin(user["username"], agencies[user["agency"]].name, tuple(user["roles"]))
         for user in spec["users"]
