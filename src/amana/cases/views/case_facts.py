@@ -1,0 +1,134 @@
+"""What the case page shows of a case: the child, the people, the facts (masked by class),
+colleagues, the forms a caseworker may start and the records entered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amana.accounts import access as account_access
+from amana.accounts.models import User
+from amana.cases import access, actions
+from amana.cases.models import Case, FormDefinition, Location, Lookup, Sensitivity
+from amana.cases.views.common import MASK, _age, _lifecycle, _masked, _optional
+
+
+def _field_label(name: str) -> str:
+    labels = {
+        "risk_level": _("Risk level"),
+        "concerns": _("Protection concerns"),
+        "care_arrangement": _("Care arrangement"),
+        "location": _("Location"),
+        "is_refugee": _("Refugee"),
+    }
+    return labels.get(name, name)
+
+
+def _fact_text(name: str, value: Any) -> str:
+    """A case fact as a person reads it."""
+    if name == "risk_level":
+        return str(dict(Case.Risk.choices).get(value, value or ""))
+    if name == "care_arrangement":
+        return str(dict(Case.CareArrangement.choices).get(value, "")) or _("Not known")
+    if name == "location":
+        place = Location.objects.filter(code=value).first() if value else None
+        return place.name if place else _("Not known")
+    if name == "is_refugee":
+        return _("Yes") if value else _("No")
+    if name == "concerns":
+        labels = Lookup.objects.filter(kind=actions.CONCERNS, code__in=value or []).values_list(
+            "label", flat=True
+        )
+        return ", ".join(sorted(labels)) or _("None")
+    return str(value)
+
+
+def _child_facts(actor: User, case: Case) -> dict[str, Any]:
+    classes = access.visible_classes(actor)
+    child = case.child
+    identifying, personal = Sensitivity.IDENTIFYING, Sensitivity.SENSITIVE_PERSONAL
+    return {
+        "full_name": _masked(classes, identifying, child.full_name),
+        "other_names": _masked(classes, identifying, child.other_names),
+        "date_of_birth": _masked(classes, identifying, child.date_of_birth),
+        "age": _age(child, classes, timezone.localdate()),
+        "sex": _masked(classes, personal, child.get_sex_display()),
+        "nationality": _masked(classes, personal, child.nationality),
+        "individual_id": _masked(classes, identifying, child.individual_id),
+        "contact_phone": _masked(classes, identifying, child.contact_phone),
+        "address": _masked(classes, identifying, child.address),
+    }
+
+
+def _people_facts(actor: User, case: Case) -> list[dict[str, Any]]:
+    classes = access.visible_classes(actor)
+    identifying, personal = Sensitivity.IDENTIFYING, Sensitivity.SENSITIVE_PERSONAL
+    return [
+        {
+            "relationship": _masked(classes, personal, person.get_relationship_display()),
+            "full_name": _masked(classes, identifying, person.full_name),
+            "contact_phone": _masked(classes, identifying, person.contact_phone),
+            "is_caregiver": person.is_caregiver,
+            "lives_with_child": person.lives_with_child,
+        }
+        for person in case.child.related_people.all()
+    ]
+
+
+def _case_facts(actor: User, case: Case) -> dict[str, Any]:
+    protection = Sensitivity.PROTECTION in access.visible_classes(actor)
+    concerns = [c.code for c in case.concerns.all()]
+    return {
+        "risk": case.get_risk_level_display(),
+        "concerns": _fact_text("concerns", concerns) if protection else MASK,
+        "care": _fact_text("care_arrangement", case.care_arrangement) if protection else MASK,
+        "location": case.location.name if case.location else _("Not known"),
+        "is_refugee": case.is_refugee,
+    }
+
+
+def _colleagues(actor: User, case: Case) -> list[User]:
+    return list(
+        account_access.visible_users(actor)
+        .filter(agency_id=case.agency_id, is_active=True)
+        .exclude(pk=actor.pk)
+    )
+
+
+def _startable_forms(case: Case) -> list[dict[str, str]]:
+    """The forms a caseworker may start on this case, titled in the active language."""
+    steps = _optional("amana.cases.formdefs", "STEPS")
+    current_form = _optional("amana.cases.formdefs", "current_form")
+    text_in = _optional("amana.cases.formdefs", "text_in")
+    if steps is None or current_form is None or case.status != Case.Status.OPEN:
+        return []
+    found = []
+    for form_id in steps:
+        if form_id == "registration":
+            continue
+        try:
+            definition = current_form(form_id, case.agency).definition
+        except FormDefinition.DoesNotExist:
+            continue
+        if definition.get("refugee_only") and not case.is_refugee:
+            continue
+        found.append({"form_id": form_id, "title": text_in(definition.get("title"))})
+    return found
+
+
+def _record_rows(actor: User, case: Case) -> list[dict[str, Any]]:
+    case_forms = _lifecycle("case_forms")
+    if case_forms is None or _optional("amana.cases.formdefs", "text_in") is None:
+        return []
+    text_in = _optional("amana.cases.formdefs", "text_in")
+    return [
+        {
+            "record": record,
+            "title": text_in(record.form.definition.get("title")) or record.form.form_id,
+            "url": reverse("cases:form_record", args=[case.pk, record.form.form_id, record.pk]),
+        }
+        for record in case_forms(actor, case)
+    ]

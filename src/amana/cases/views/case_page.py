@@ -1,0 +1,218 @@
+"""The case page and what it posts to: edit facts, assign, unassign, supervisor, reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+from amana.cases import access, actions
+from amana.cases.errors import ActionError, EditConflict
+from amana.cases.models import Case
+from amana.cases.views.case_facts import (
+    _case_facts,
+    _child_facts,
+    _colleagues,
+    _people_facts,
+    _record_rows,
+    _startable_forms,
+)
+from amana.cases.views.common import (
+    _actor,
+    _forbidden,
+    _lifecycle,
+    _not_found,
+    _to_field,
+    error_items,
+    guarded,
+)
+from amana.cases.views.conflicts import _case_conflict, _rebased_case_form
+from amana.cases.webforms import AssignForm, CaseEditForm, ReopenForm, SupervisorForm
+
+
+def _render_case(
+    request: HttpRequest, actor: User, case: Case, *, status: int = 200, **given: Any
+) -> HttpResponse:
+    can_edit = actor.has_permission(Perm.CASE_EDIT) and case.status == Case.Status.OPEN
+    is_supervisor = case.supervisor_id == actor.pk and actor.has_permission(Perm.CASE_ASSIGN)
+    can_reopen = (
+        _lifecycle("do_reopen_case") is not None
+        and case.status == Case.Status.CLOSED
+        and case.supervisor_id == actor.pk
+        and actor.has_permission(Perm.CASE_CLOSE)
+    )
+    edit_form = given.get("edit_form") or (
+        CaseEditForm(initial=CaseEditForm.initial_for(case)) if can_edit else None
+    )
+    assign_form = given.get("assign_form") or (
+        AssignForm(colleagues=_colleagues(actor, case)) if is_supervisor else None
+    )
+    supervisor_form = given.get("supervisor_form") or (
+        SupervisorForm(agency_id=case.agency_id, initial={"supervisor": case.supervisor_id})
+        if can_edit
+        else None
+    )
+    reopen_form = given.get("reopen_form") or (ReopenForm() if can_reopen else None)
+    context = {
+        "case": case,
+        "child": _child_facts(actor, case),
+        "people": _people_facts(actor, case),
+        "facts": _case_facts(actor, case),
+        "tasks": case.tasks.select_related("assigned_to").order_by(
+            F("done_at").desc(nulls_first=True), "due_at"
+        ),
+        "now": timezone.now(),
+        "records": _record_rows(actor, case),
+        "startable": _startable_forms(case) if can_edit else [],
+        "edit_form": edit_form,
+        "assign_form": assign_form,
+        "assignments": case.assignments.select_related("user").order_by("assigned_at"),
+        "is_supervisor": is_supervisor,
+        "supervisor_form": supervisor_form,
+        "reopen_form": reopen_form,
+        "conflict": given.get("conflict"),
+        "errors": error_items(edit_form, assign_form, supervisor_form, reopen_form),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@guarded
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    return _render_case(request, actor, case)
+
+
+@require_POST
+@guarded
+def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    if not actor.has_permission(Perm.CASE_EDIT):
+        return _forbidden(request)
+    form = CaseEditForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, actor, case, edit_form=form, status=400)
+    changes = form.changes()
+    if not changes:
+        messages.info(request, _("Nothing was changed."))
+        return redirect("cases:detail", case_id=case.pk)
+    try:
+        actions.do_update_case(
+            case=case,
+            changes=changes,
+            expected_version=form.cleaned_data["version"],
+            origin=origin_of(request),
+            actor=actor,
+        )
+    except EditConflict as error:
+        current = access.access_case(actor, case.pk, origin=origin_of(request))
+        return _render_case(
+            request,
+            actor,
+            current,
+            edit_form=_rebased_case_form(form, current),
+            conflict=_case_conflict(error, form, current),
+            status=409,
+        )
+    except ActionError as error:
+        _to_field(form, error)
+        return _render_case(request, actor, case, edit_form=form, status=400)
+    messages.success(request, _("Case facts saved."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@guarded
+def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    if case.supervisor_id != actor.pk or not actor.has_permission(Perm.CASE_ASSIGN):
+        return _forbidden(request)
+    form = AssignForm(request.POST, colleagues=_colleagues(actor, case))
+    if not form.is_valid():
+        return _render_case(request, actor, case, assign_form=form, status=400)
+    colleague = form.chosen_user()
+    try:
+        actions.do_assign_case(
+            case=case, user=colleague, role=form.cleaned_data["role"], actor=actor
+        )
+    except ActionError as error:
+        _to_field(form, error)
+        return _render_case(request, actor, case, assign_form=form, status=400)
+    messages.success(request, _("%(user)s can now open this case.") % {"user": colleague.username})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@guarded
+def case_unassign(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    if case.supervisor_id != actor.pk or not actor.has_permission(Perm.CASE_ASSIGN):
+        return _forbidden(request)
+    chosen = next(
+        (
+            a
+            for a in case.assignments.select_related("user")
+            if str(a.user_id) == request.POST.get("user", "")
+        ),
+        None,
+    )
+    if chosen is None:
+        messages.error(request, _("That colleague is not assigned to this case."))
+        return redirect("cases:detail", case_id=case.pk)
+    actions.do_unassign_case(case=case, user=chosen.user, actor=actor)
+    messages.success(
+        request, _("%(user)s no longer has this case.") % {"user": chosen.user.username}
+    )
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@guarded
+def case_supervisor(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    form = SupervisorForm(request.POST, agency_id=case.agency_id)
+    if not form.is_valid():
+        return _render_case(request, actor, case, supervisor_form=form, status=400)
+    try:
+        actions.do_set_supervisor(case=case, supervisor=form.chosen_supervisor(), actor=actor)
+    except ActionError as error:
+        _to_field(form, error)
+        return _render_case(request, actor, case, supervisor_form=form, status=400)
+    messages.success(request, _("Supervisor saved."))
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@require_POST
+@guarded
+def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
+    actor = _actor(request)
+    case = access.access_case(actor, case_id, origin=origin_of(request))
+    reopen = _lifecycle("do_reopen_case")
+    if reopen is None:
+        return _not_found(request)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, actor, case, reopen_form=form, status=400)
+    try:
+        reopen(
+            case=case, reason=form.cleaned_data["reason"], origin=origin_of(request), actor=actor
+        )
+    except ActionError as error:
+        _to_field(form, error)
+        return _render_case(request, actor, case, reopen_form=form, status=400)
+    messages.success(request, _("Case reopened."))
+    return redirect("cases:detail", case_id=case.pk)

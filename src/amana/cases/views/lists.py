@@ -1,0 +1,188 @@
+"""The case lists: my cases, the team view (filters, name search, htmx) and what is due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+from amana.cases import access, actions
+from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
+from amana.cases.views.common import (
+    _actor,
+    _age,
+    _forbidden,
+    _is_htmx,
+    _lifecycle,
+    _masked,
+    _optional,
+    error_items,
+)
+from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
+
+DUE_DAYS = 7
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    name: str
+    age: int | None
+    overdue: bool
+    caseworkers: list[str] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _rows(actor: User, cases: Iterable[Case], *, team: bool = False) -> list[CaseRow]:
+    classes = access.visible_classes(actor)
+    now = timezone.now()
+    today = timezone.localdate()
+    rows = []
+    for case in cases:
+        row = CaseRow(
+            case=case,
+            name=_masked(classes, Sensitivity.IDENTIFYING, case.child.full_name),
+            age=_age(case.child, classes, today),
+            overdue=bool(
+                case.status == Case.Status.OPEN and case.next_due_at and case.next_due_at < now
+            ),
+        )
+        if team:
+            row.caseworkers = [
+                a.user.username
+                for a in case.assignments.all()
+                if a.role == CaseAssignment.Role.CASEWORKER
+            ]
+        rows.append(row)
+    return rows
+
+
+def _filtered(cases: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case]:
+    now = timezone.now()
+    if "status" in filters:
+        cases = cases.filter(status=filters["status"])
+    if "risk" in filters:
+        cases = cases.filter(risk_level=filters["risk"])
+    if "concern" in filters:
+        cases = cases.filter(concerns__kind=actions.CONCERNS, concerns__code=filters["concern"])
+    if "location" in filters:
+        cases = cases.filter(location__code__in=location_and_below(filters["location"]))
+    if filters.get("due") == "overdue":
+        cases = cases.filter(status=Case.Status.OPEN, next_due_at__lt=now)
+    elif filters.get("due") == "week":
+        until = now + timedelta(days=DUE_DAYS)
+        cases = cases.filter(status=Case.Status.OPEN, next_due_at__gte=now, next_due_at__lte=until)
+    return cases
+
+
+def _ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("child", "location").order_by(
+        F("next_due_at").asc(nulls_last=True), "case_number"
+    )
+
+
+def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
+    """My cases and the team view: what access.py lets the actor see, whatever their role
+    (someone explicitly assigned sees the case, masked by class). Filters come by GET and may
+    go in the address bar; a name to search for comes by POST and never appears in a URL, a
+    server log or the browser's history."""
+    actor = _actor(request)
+    team = scope == "team"
+    if team and not actor.has_permission(Perm.CASE_ASSIGN):
+        return _forbidden(request)
+    by_post = request.method == "POST"
+    params = request.POST if by_post else request.GET
+    filter_form = CaseFilterForm(params)
+    filters = filter_form.valid_filters()
+    search_form = CaseSearchForm(request.POST if by_post else None)
+    search = _optional("amana.cases.search", "search_children")
+    query = search_form.cleaned_data["q"] if by_post and search_form.is_valid() else ""
+    cases = _filtered(access.team_cases(actor) if team else access.visible_cases(actor), filters)
+    if query and search is not None:
+        cases = search(cases, query)
+    cases = _ordered(cases)
+    if team:
+        cases = cases.prefetch_related("assignments__user")
+    page = access.audited_page(actor, cases, params.get("page"), origin=origin_of(request))
+    list_url = reverse("cases:team" if team else "cases:list")
+    filter_query = urlencode(filters)
+    context = {
+        "scope": scope,
+        "page": page,
+        "rows": _rows(actor, page.object_list, team=team),
+        "filter_form": filter_form,
+        "search_form": search_form,
+        "search_available": search is not None,
+        "searching": bool(query and search is not None),
+        "filters": filters,
+        "filter_query": filter_query,
+        "list_url": list_url,
+        "errors": error_items(filter_form, search_form),
+        "can_register": actor.has_permission(Perm.CASE_CREATE),
+        "oob": _is_htmx(request) and not by_post,
+    }
+    status = 400 if filter_form.errors or search_form.errors else 200
+    if _is_htmx(request):
+        response = render(request, "cases/_case_results.html", context, status=status)
+        # The address bar gets the valid filters only, never the name searched for.
+        shown = filters | ({"page": str(page.number)} if page.number > 1 and not by_post else {})
+        response["HX-Push-Url"] = f"{list_url}?{urlencode(shown)}" if shown else list_url
+    else:
+        response = render(request, "cases/case_list.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    return _case_list(request, "mine")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_list(request: HttpRequest) -> HttpResponse:
+    return _case_list(request, "team")
+
+
+def _due_tasks(actor: User) -> QuerySet[Task]:
+    due_tasks = _lifecycle("due_tasks")
+    if due_tasks is not None:
+        tasks: QuerySet[Task] = due_tasks(actor, days=DUE_DAYS)
+        return tasks
+    until = timezone.now() + timedelta(days=DUE_DAYS)
+    return Task.objects.filter(
+        assigned_to=actor,
+        done_at__isnull=True,
+        due_at__lte=until,
+        case__in=access.visible_cases(actor),
+    ).order_by("due_at")
+
+
+@require_http_methods(["GET", "HEAD"])
+def due_list(request: HttpRequest) -> HttpResponse:
+    """The actor's tasks not done, overdue or due within the week, by case."""
+    actor = _actor(request)
+    tasks = _due_tasks(actor)
+    cases = _ordered(access.visible_cases(actor).filter(pk__in=tasks.values("case_id")))
+    page = access.audited_page(actor, cases, request.GET.get("page"), origin=origin_of(request))
+    rows = _rows(actor, page.object_list)
+    now = timezone.now()
+    by_case: dict[Any, list[dict[str, Any]]] = {}
+    for task in tasks.filter(case_id__in=[row.case.pk for row in rows]):
+        by_case.setdefault(task.case_id, []).append({"task": task, "overdue": task.due_at < now})
+    for row in rows:
+        row.tasks = by_case.get(row.case.pk, [])
+    context = {"page": page, "rows": rows, "days": DUE_DAYS}
+    return render(request, "cases/due_list.html", context)
