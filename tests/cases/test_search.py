@@ -90,5 +90,4 @@ def test_the_query_holds_tokens_not_names(camp: Agency) -> None:
     sent = " ".join(q["sql"] for q in queries.captured_queries).lower()
     assert "khadidja" not in sent
     assert "ebrahim" not in sent
-    assert "group by" in sent
-    assert "having" in sent
+    assert sent.count("cases_nametoken") >= 2  # one semi-join per name

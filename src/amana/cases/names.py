@@ -21,7 +21,7 @@ tables of spellings that must share a key and of names that must not.
    table of irregular spellings (`ALIASES`: Mhd, Md, Mohd → Muhammad; Ismael → Ismail; Othman,
    Uthman → Osman …) is applied to the spelt word. A final -que is k (Rafique, Siddique).
 
-3. **Compound names** become one name (`_group`):
+3. **Compound names** become one name (`_latin_names`):
    - *Abd + name*: ``Abd``, ``Abdul``, ``Abdel``, ``Abdal``, ``Abdur``, ``Abdus`` … followed by a
      name, with or without an article in between, are joined and read as one word. A word that
      starts with "abd" is split into "abd" and the name after the article: the article is a
@@ -58,9 +58,9 @@ Arabic script is keyed in its own alphabet: marks and tatweel removed (harakat, 
 hamza on alef are already folded by `normalise_for_index`), ta marbuta → ha, alef maqsura and
 Persian yeh → ya, Persian keheh → kaf, alef wasla → alef, a lone hamza dropped, the article
 al- removed (except from names that merely begin with those letters, such as Ilyas), and the
-same compounds (Abd, Abu, ad-Din, Allah). Latin and Arabic
-spellings of one name do not share a key: short vowels are not written in Arabic, so no
-reliable mapping exists. Register the Arabic spelling under "other names" to find it both ways.
+same compounds (Abd, Abu, ad-Din, Allah). Latin and Arabic spellings of one name do not share
+a key: short vowels are not written in Arabic, so no reliable mapping exists. Register the
+Arabic spelling under "other names" to find the child both ways.
 Other scripts (Ge'ez, Burmese …) are keyed by the folded word.
 
 Decisions and known limits:
@@ -100,8 +100,9 @@ KEY_VERSION = 1
 # --- 1. Words ------------------------------------------------------------------------------
 
 # Inside a word these are dropped, not separators: Sa'id, Ma'moun, O'Brien; typographic
-# apostrophes, acute accent, and the ayn/hamza half rings and modifier letters.
-JOINERS = "'`\u2019\u2018\u00b4\u02bf\u02be\u02bc\u02bb"
+# apostrophes, acute accent, and the ayn/hamza half rings and modifier letters. Removed before
+# folding, which would turn the spacing acute accent into a space.
+JOINERS = dict.fromkeys(map(ord, "'`\u2019\u2018\u00b4\u02bf\u02be\u02bc\u02bb"))
 # Latin letters that compatibility decomposition does not fold.
 LATIN_EXTRA = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l"})
 LATIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -119,8 +120,7 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    folded = _fold(text).translate(LATIN_EXTRA)
-    folded = "".join(ch for ch in folded if ch not in JOINERS)
+    folded = _fold(text.translate(JOINERS)).translate(LATIN_EXTRA)
     return [word for word in WORD.findall(folded) if len(word) > 1]
 
 

@@ -24,8 +24,15 @@ What is created:
   spelt differently, often by another agency: the possible duplicates the registration check
   is for.
 
-Rows go in with `bulk_create`, one transaction per batch. The encrypted fields are encrypted in
-`bulk_create` too (`EncryptedTextField.pre_save`, with the row's UUID set before the insert).
+One transaction per batch (5,000 cases by default), one progress line per batch. On
+PostgreSQL the rows go in with COPY, each encrypted value sealed exactly as
+`EncryptedTextField.pre_save` seals it; elsewhere with `bulk_create`, whose `pre_save` does
+the encryption (the row's UUID is set before the insert in both cases).
+
+Measured (2 CPUs, PostgreSQL on the same machine): 1,000,000 cases, 10.55 million rows and
+7.4 million encrypted values in 641 s: 1,559 cases/s, 16,454 rows/s; 2.9 GB of database.
+Encryption is about 9% of that (7.8 µs a value); the database's index and foreign-key work is
+most of the rest. With `bulk_create` on PostgreSQL the same runs at about half the speed.
 """
 
 from __future__ import annotations
@@ -944,8 +951,8 @@ class Planner:
 #
 # Each batch becomes rows (attribute name → value, plaintext in the encrypted fields), written by
 # `bulk_create`, whose `EncryptedTextField.pre_save` encrypts them, or on PostgreSQL by COPY,
-# about three times faster, encrypting each value exactly as the field does: with the active
-# key, for this table, column and row (`EncryptedTextField.context_for_row`).
+# about twice as fast, encrypting each value exactly as the field does: with the active key,
+# for this table, column and row (`EncryptedTextField.context_for_row`).
 
 Row = dict[str, Any]
 SEEDED_MODELS: tuple[type[Model], ...] = (
