@@ -15,7 +15,7 @@ from amana.audit.log import origin_of
 from amana.cases import access, actions
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
 from amana.cases.models import Case, Child, RelatedPerson
-from amana.cases.presenters import case_view
+from amana.cases.presenters import case_row, case_view
 
 
 class ChildIn(serializers.Serializer[Any]):
@@ -89,7 +89,7 @@ class CaseListView(APIView):
                 "count": page.paginator.count,
                 "page": page.number,
                 "pages": page.paginator.num_pages,
-                "results": [case_view(actor, case) for case in page.object_list],
+                "results": [case_row(actor, case) for case in page.object_list],
             }
         )
 

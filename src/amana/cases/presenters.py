@@ -64,3 +64,25 @@ def case_view(actor: User, case: Case) -> dict[str, Any]:
         "version": case.version,
         "child": child_view(actor, case.child),
     }
+
+
+def case_row(actor: User, case: Case, today: date | None = None) -> dict[str, Any]:
+    """One line of a case list: only what the list shows is decrypted."""
+    identifying = Sensitivity.IDENTIFYING in visible_classes(actor)
+    child = case.child
+    if identifying:
+        name, age = child.full_name, age_on(child.date_of_birth, today or date.today())
+    else:
+        name = MASK
+        age = (today or date.today()).year - child.birth_year if child.birth_year else None
+    return {
+        "id": str(case.pk),
+        "case_number": case.case_number,
+        "child_name": name,
+        "age": age,
+        "status": case.status,
+        "stage": case.stage,
+        "risk_level": case.risk_level,
+        "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
+        "location": case.location.code if case.location else None,
+    }
