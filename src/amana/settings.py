@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "amana.cases",
     "amana.protocols",
     "amana.sharing",
+    "amana.referrals",
     "amana.demo",
 ]
 

@@ -14,23 +14,24 @@ from django.conf import settings
 from django.core.management.commands.flush import Command as DjangoFlush
 from django.db import connections, transaction
 
-from amana.audit.models import AuditEntry
+# Append-only tables whose triggers refuse TRUNCATE: the audit log and the sharing ledger.
+APPEND_ONLY_TABLES = ("audit_auditentry", "sharing_ledgerentry")
 
 
 class Command(DjangoFlush):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
-        table = AuditEntry._meta.db_table
-        lift = (
-            settings.AMANA_ENV == "test"
-            and connection.vendor == "postgresql"
-            and table in connection.introspection.table_names()
-        )
+        guarded = [
+            table for table in APPEND_ONLY_TABLES if table in connection.introspection.table_names()
+        ]
+        lift = settings.AMANA_ENV == "test" and connection.vendor == "postgresql" and guarded
         if not lift:
             return super().handle(**options)
-        quoted = connection.ops.quote_name(table)
+        quoted = [connection.ops.quote_name(table) for table in guarded]
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {quoted} DISABLE TRIGGER USER")
+            for table in quoted:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             super().handle(**options)
-            cursor.execute(f"ALTER TABLE {quoted} ENABLE TRIGGER USER")
+            for table in quoted:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         return None
