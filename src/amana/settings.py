@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "amana.cases",
     "amana.protocols",
     "amana.sharing",
+    "amana.consent",
+    "amana.reports",
     "amana.referrals",
     "amana.demo",
 ]

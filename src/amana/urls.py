@@ -12,6 +12,8 @@ urlpatterns = [
     path("sharing/", include("amana.sharing.urls")),
     path("protocols/", include("amana.protocols.urls")),
     path("cases/", include("amana.cases.urls")),
+    path("reports/", include("amana.reports.urls")),
+    path("consent/", include("amana.consent.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from amana.cases import views
+from amana.cases.views import form_admin
 
 app_name = "cases"
 urlpatterns = [
@@ -23,4 +24,6 @@ urlpatterns = [
         views.case_form_record,
         name="form_record",
     ),
+    path("forms-admin/", form_admin.form_admin_list, name="form_admin"),
+    path("forms-admin/<slug:form_id>/", form_admin.form_admin_edit, name="form_admin_edit"),
 ]

@@ -1,0 +1,203 @@
+"""The only read path for consent records.
+
+A person sees a case's consent records when they can see the case (need-to-know, as
+`amana.cases.access`) and their roles see its protection data: who agreed to share what with
+whom says much about the case. `engine_consents` gives the records to the protocol engine in the
+contract's request format; `reverification_due` says when consent should be asked again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import Http404
+
+from amana.accounts.models import Agency, User
+from amana.audit.log import write_entry
+from amana.audit.models import Outcome
+from amana.cases.access import can_see, visible_classes
+from amana.cases.models import Case, Sensitivity
+from amana.consent.models import ConsentRecord
+
+# The contract knows three givers: a relative caring for a separated child consents as the
+# caregiver does (TN "Consent"; rules.md R3.1).
+CONTRACT_GIVER = {ConsentRecord.Giver.RELATIVE.value: ConsentRecord.Giver.CAREGIVER.value}
+AGREEING = frozenset({ConsentRecord.Kind.CONSENT.value, ConsentRecord.Kind.ASSENT.value})
+
+TRANSFERRED = "case transferred"
+CLOSING = "case closing"
+
+
+class ConsentNotFound(Http404):
+    """No such record for this user, whether it does not exist or is not theirs to see."""
+
+
+def may_read_consents(actor: User, case: Case) -> bool:
+    """The actor works on the case and sees its protection data."""
+    return Sensitivity.PROTECTION in visible_classes(actor) and can_see(actor, case)
+
+
+def consent_history(actor: User, case: Case) -> list[ConsentRecord]:
+    """The case's records, oldest first, for an actor who opened it (visibility re-checked)."""
+    if not may_read_consents(actor, case):
+        return []
+    return list(
+        ConsentRecord.objects.filter(case=case)
+        .select_related("explained_by", "recorded_by")
+        .order_by("given_on", "recorded_at")
+    )
+
+
+def access_record(actor: User, record_id: object, *, origin: str = "") -> ConsentRecord:
+    """One record the actor may read, the read audited; ConsentNotFound otherwise (audited)."""
+    record = None
+    try:
+        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
+    except ValueError:
+        key = None
+    if key is not None:
+        record = (
+            ConsentRecord.objects.select_related("case", "case__agency", "explained_by")
+            .filter(pk=key)
+            .first()
+        )
+    if record is None or not may_read_consents(actor, record.case):
+        write_entry(
+            actor=actor,
+            action="consent.view",
+            object_type="consent",
+            object_id=str(record_id)[:64],
+            outcome=Outcome.NOT_FOUND,
+            origin=origin,
+        )
+        raise ConsentNotFound
+    write_entry(
+        actor=actor,
+        action="consent.view",
+        object_type="consent",
+        object_id=record.pk,
+        origin=origin,
+        details={"case": str(record.case_id)},
+    )
+    return record
+
+
+def as_contract(record: ConsentRecord) -> dict[str, Any]:
+    """One record as a `consents` item of the contract's sharing request."""
+    item: dict[str, Any] = {
+        "given_by": CONTRACT_GIVER.get(record.given_by, record.given_by),
+        "kind": record.kind,
+        "purposes": list(record.purposes),
+        "recipients": list(record.recipients),
+        "on": record.given_on.isoformat(),
+        "stage": record.stage,
+    }
+    if record.services:
+        item["services"] = list(record.services)
+    return item
+
+
+def engine_consents(case: Case, at: date) -> list[dict[str, Any]]:
+    """The case's records given on or before `at`, oldest first, in the contract's format.
+
+    For the write paths that ask the engine on the actor's behalf (referrals, transfers); they
+    have checked the actor may act on the case. The notes never leave.
+    """
+    records = (
+        ConsentRecord.objects.filter(case=case, given_on__lte=at)
+        .only("given_by", "kind", "purposes", "recipients", "services", "given_on", "stage")
+        .order_by("given_on", "recorded_at")
+    )
+    return [as_contract(record) for record in records]
+
+
+@dataclass(frozen=True)
+class ConsentFact:
+    """What re-verification needs to know of one record."""
+
+    given_by: str
+    kind: str
+    given_on: date
+    stage: str
+    purposes: tuple[str, ...] = ()
+
+
+def reverification_reasons(
+    *,
+    status: str,
+    stage: str,
+    changed_on: date | None,
+    records: Sequence[ConsentFact],
+    today: date,
+    max_age_days: int,
+) -> list[str]:
+    """Why consent should be asked again (TN "Consent can be fluid"; rules.md R4.5).
+
+    - "case transferred": the case was transferred and nothing was recorded since
+      (`changed_on`, the day it left the agency's care; when unknown, the prompt stays);
+    - "case closing": closure is requested or done and nobody's word was recorded at closure
+      (archiving needs consent asked at intake and confirmed at closure);
+    - "older than N days": for some giver and purpose, the latest word is an agreement given
+      more than N days ago (a refusal or withdrawal naming no purpose covers them all).
+    """
+    reasons: list[str] = []
+    if status == Case.Status.TRANSFERRED and not (
+        changed_on is not None and any(r.given_on >= changed_on for r in records)
+    ):
+        reasons.append(TRANSFERRED)
+    closing = stage == Case.Stage.CLOSURE_REQUESTED or status == Case.Status.CLOSED
+    if closing and not any(r.stage == ConsentRecord.Stage.CLOSURE for r in records):
+        reasons.append(CLOSING)
+    if _stale_agreement(records, today - timedelta(days=max_age_days)):
+        reasons.append(f"older than {max_age_days} days")
+    return reasons
+
+
+def _stale_agreement(records: Sequence[ConsentFact], oldest_allowed: date) -> bool:
+    """Whether some giver's standing agreement to some purpose was given before the limit."""
+    standing: dict[tuple[str, str], date] = {}
+    for record in sorted(records, key=lambda r: (r.given_on, r.kind not in AGREEING)):
+        giver = CONTRACT_GIVER.get(record.given_by, record.given_by)
+        if record.kind in AGREEING:
+            for purpose in record.purposes:
+                standing[(giver, purpose)] = record.given_on
+            continue
+        for key in [key for key in standing if key[0] == giver]:
+            if not record.purposes or key[1] in record.purposes:
+                del standing[key]
+    return any(day < oldest_allowed for day in standing.values())
+
+
+def reverification_due(case: Case, *, today: date, max_age_days: int) -> list[str]:
+    """`reverification_reasons` for a stored case and its records."""
+    records = [
+        ConsentFact(r.given_by, r.kind, r.given_on, r.stage, tuple(r.purposes))
+        for r in ConsentRecord.objects.filter(case=case).only(
+            "given_by", "kind", "given_on", "stage", "purposes"
+        )
+    ]
+    changed_on = case.closed_at.date() if case.closed_at else None
+    return reverification_reasons(
+        status=case.status,
+        stage=case.stage,
+        changed_on=changed_on,
+        records=records,
+        today=today,
+        max_age_days=max_age_days,
+    )
+
+
+def recipient_names(
+    ids: Iterable[str], participants: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Display names for recipient ids: the protocol's participant names, else agency names."""
+    wanted = set(ids)
+    names = {key: value for key, value in (participants or {}).items() if key in wanted}
+    missing = wanted - set(names)
+    if missing:
+        names.update(Agency.objects.filter(slug__in=missing).values_list("slug", "name"))
+    return names
