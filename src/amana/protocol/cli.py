@@ -102,7 +102,8 @@ def run_parallel_batch(
     """The same output as `run_batch`, in the same order, decided by `jobs` processes."""
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")
+    # forkserver: workers start from a clean process, never a fork of a threaded one.
+    context = multiprocessing.get_context("forkserver")
     with context.Pool(jobs, initializer=_start_worker, initargs=(protocol, language)) as pool:
         for text in pool.imap(_decide_chunk, _chunks(lines)):
             out.write(text)
