@@ -181,3 +181,109 @@ def test_the_ledger_cannot_be_changed_on_postgresql(world):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert LedgerEntry.objects.get().decision == "deny"
+
+
+# --- purpose, contact method, the ledger of a case ----------------------------------------
+
+
+def _gbv(case):
+    from amana.cases.models import Lookup
+
+    case.concerns.add(Lookup.objects.get(kind="protection_concerns", code="gbv"))
+    return case
+
+
+def test_never_a_home_visit_for_a_gbv_survivor(world, monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    worker, _officer, case = world
+    _gbv(case)
+    data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "home_visit"})
+    result = do_send_referral(case=case, data=data, actor=worker)
+    assert result.decision["decision"] == "deny" and result.referral is None
+    assert "contact.unsafe" in {r["code"] for r in result.decision["reasons"]}
+    assert LedgerEntry.objects.get().decision == "deny"
+
+
+def test_a_phone_call_is_fine_for_a_gbv_survivor(world, monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    worker, _officer, case = world
+    _gbv(case)
+    data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "phone"})
+    referral = do_send_referral(case=case, data=data, actor=worker).referral
+    assert referral is not None and referral.contact_method == "phone"
+
+
+def test_a_home_visit_is_fine_when_the_case_is_not_gbv(world, monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    worker, _officer, case = world
+    data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "home_visit"})
+    assert do_send_referral(case=case, data=data, actor=worker).referral is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"contact_method": "carrier pigeon"}, "contact_method"), ({"purpose": "fun"}, "purpose")],
+)
+def test_unknown_contact_method_or_purpose_is_named(world, change, field):
+    worker, _officer, case = world
+    from amana.cases.errors import ActionError
+
+    with pytest.raises(ActionError) as err:
+        do_send_referral(
+            case=case, data=ReferralInput(**{**REFERRAL.__dict__, **change}), actor=worker
+        )
+    assert err.value.field == field
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_purpose_is_stored_and_decided(world, monkeypatch):
+    worker, officer, case = world
+
+    def future_consent(case, at):
+        scope = {"purposes": ["referral_future"], "recipients": ["unhcr"], "on": "2026-01-01"}
+        return [
+            {"given_by": "caregiver", "kind": "consent", **scope},
+            {"given_by": "child", "kind": "assent", **scope},
+        ]
+
+    monkeypatch.setattr(facts, "_consents", future_consent)
+    data = ReferralInput(
+        recipient="unhcr",
+        service="",
+        legal_basis="consent",
+        elements=["case_number", "specific_needs_codes", "full_name"],
+        written={},
+        purpose="referral_future",
+    )
+    result = do_send_referral(case=case, data=data, actor=worker)
+    assert result.referral.purpose == "referral_future"
+    assert result.referral.shared_elements == ["case_number", "specific_needs_codes"]
+    assert access.open_packet(officer, result.referral.pk)["purpose"] == "referral_future"
+    immediate = do_send_referral(case=case, data=REFERRAL, actor=worker)
+    assert immediate.decision["decision"] == "deny"  # consent for later is not for now
+
+
+def test_the_case_shows_who_received_what(world, monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    worker, _officer, case = world
+    AgencyFactory(slug="imc")
+    do_send_referral(case=case, data=REFERRAL, actor=worker)
+    do_send_referral(
+        case=case, data=ReferralInput(**{**REFERRAL.__dict__, "recipient": "imc"}), actor=worker
+    )
+    rows = list(access.ledger_of_case(worker, case))
+    assert [(r.recipient, r.decision) for r in rows] == [("imc", "deny"), ("unhcr", "allow")]
+    assert rows[1].shared == ["full_name", "individual_id", "referral_summary"]
+
+
+def test_only_people_on_the_case_see_its_ledger(world, monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    worker, officer, case = world
+    do_send_referral(case=case, data=REFERRAL, actor=worker)
+    colleague = UserFactory(roles=[Role.CASEWORKER], agency=case.agency)
+    im_officer = UserFactory(roles=[Role.IM_OFFICER], agency=case.agency)
+    from amana.cases.models import CaseAssignment
+
+    CaseAssignment.objects.create(case=case, user=im_officer, role="other")
+    for outsider in (officer, colleague, im_officer):
+        assert list(access.ledger_of_case(outsider, case)) == []

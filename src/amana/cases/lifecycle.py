@@ -72,6 +72,21 @@ def _close(case: Case, record: FormRecord) -> None:
     close_tasks(case)
 
 
+TRANSFERRED_REASON = "transferred"
+
+
+def close_transferred(case: Case) -> None:
+    """An accepted transfer: the case continues at another agency and is closed here."""
+    case.status = Case.Status.TRANSFERRED
+    case.stage = Case.Stage.CLOSED
+    case.closed_at = timezone.now()
+    case.closure_reason = TRANSFERRED_REASON
+    case.next_due_at = None
+    case.version += 1
+    case.save()
+    close_tasks(case)
+
+
 def request_approval(case: Case, step: str, record: FormRecord) -> None:
     Task.objects.create(
         case=case, kind=Task.Kind.APPROVAL, due_at=timezone.now(), assigned_to=case.supervisor

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 
 from amana.accounts.models import Agency, User
 from amana.audit.log import write_entry
@@ -134,20 +135,22 @@ def reverification_reasons(
     records: Sequence[ConsentFact],
     today: date,
     max_age_days: int,
+    received_on: date | None = None,
 ) -> list[str]:
     """Why consent should be asked again (TN "Consent can be fluid"; rules.md R4.5).
 
     - "case transferred": the case was transferred and nothing was recorded since
-      (`changed_on`, the day it left the agency's care; when unknown, the prompt stays);
+      (`changed_on`, the day it left the agency's care; when unknown, the prompt stays), or the
+      case arrived by transfer on `received_on` and nothing was recorded on it since;
     - "case closing": closure is requested or done and nobody's word was recorded at closure
       (archiving needs consent asked at intake and confirmed at closure);
     - "older than N days": for some giver and purpose, the latest word is an agreement given
       more than N days ago (a refusal or withdrawal naming no purpose covers them all).
     """
     reasons: list[str] = []
-    if status == Case.Status.TRANSFERRED and not (
-        changed_on is not None and any(r.given_on >= changed_on for r in records)
-    ):
+    left = status == Case.Status.TRANSFERRED and not _recorded_since(records, changed_on)
+    arrived = received_on is not None and not _recorded_since(records, received_on)
+    if left or arrived:
         reasons.append(TRANSFERRED)
     closing = stage == Case.Stage.CLOSURE_REQUESTED or status == Case.Status.CLOSED
     if closing and not any(r.stage == ConsentRecord.Stage.CLOSURE for r in records):
@@ -155,6 +158,11 @@ def reverification_reasons(
     if _stale_agreement(records, today - timedelta(days=max_age_days)):
         reasons.append(f"older than {max_age_days} days")
     return reasons
+
+
+def _recorded_since(records: Sequence[ConsentFact], day: date | None) -> bool:
+    """Someone's word was recorded on or after `day` (never, when the day is unknown)."""
+    return day is not None and any(r.given_on >= day for r in records)
 
 
 def _stale_agreement(records: Sequence[ConsentFact], oldest_allowed: date) -> bool:
@@ -188,7 +196,18 @@ def reverification_due(case: Case, *, today: date, max_age_days: int) -> list[st
         records=records,
         today=today,
         max_age_days=max_age_days,
+        received_on=_received_on(case),
     )
+
+
+def _received_on(case: Case) -> date | None:
+    """The day the case arrived by an accepted transfer; None when it began here."""
+    from amana.referrals.models import Referral
+
+    answered = (
+        Referral.objects.filter(received_case=case).values_list("responded_at", flat=True).first()
+    )
+    return timezone.localtime(answered).date() if answered is not None else None
 
 
 def recipient_names(

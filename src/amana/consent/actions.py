@@ -21,6 +21,7 @@ from amana.cases.models import Case
 from amana.consent.models import ConsentRecord
 from amana.consent.vocabulary import CONSENT_PURPOSES
 from amana.protocol.vocabulary import PURPOSES
+from amana.referrals.withdrawal import revoke_after_withdrawal
 
 AGREEING = frozenset({ConsentRecord.Kind.CONSENT, ConsentRecord.Kind.ASSENT})
 # A participant id, agency slug or service code: one word of letters, digits, . _ : -
@@ -114,7 +115,9 @@ def do_record_consent(
 
     A refusal or withdrawal may leave `purposes` or `recipients` empty: it then covers every
     purpose or every recipient. `services` None (or empty) means the record does not narrow the
-    services. The explainer is the actor unless `explained_by` names a colleague.
+    services. The explainer is the actor unless `explained_by` names a colleague. A refusal or
+    withdrawal revokes the pending referrals it covers and tells their recipients, in this
+    transaction (`amana.referrals.withdrawal`).
     """
     if not actor.has_permission(Perm.CONSENT_RECORD) or not can_see(actor, case):
         raise NotAllowed(Perm.CONSENT_RECORD.value)
@@ -165,4 +168,5 @@ def do_record_consent(
             "given_on": day.isoformat(),
         },
     )
+    revoke_after_withdrawal(record, actor=actor, origin=origin)
     return record

@@ -96,6 +96,42 @@ def _hand_cases_to_demo_staff() -> None:
                 CaseAssignment.objects.create(case=case, user=workers[index % len(workers)])
 
 
+DEMO_CONSENT_CASES = 6
+DEMO_CONSENT_RECIPIENTS = ["unhcr", "ngo-livelihoods", "imc", "ngo-legal"]
+
+
+def _ensure_demo_consents() -> None:
+    """A few of Amira's cases (NGO C) carry a caregiver's consent and the child's assent to
+    referrals, so a referral can be tried in the demo without recording consent first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amana.cases.models import Case
+    from amana.consent.actions import do_record_consent
+    from amana.consent.models import ConsentRecord
+
+    worker = User.objects.filter(username="amira.cw").first()
+    if worker is None or ConsentRecord.objects.exists():
+        return
+    cases = Case.objects.filter(assignments__user=worker, status=Case.Status.OPEN)
+    given_on = timezone.localdate() - timedelta(days=3)
+    for case in cases.order_by("case_number")[:DEMO_CONSENT_CASES]:
+        for given_by, kind in (("caregiver", "consent"), ("child", "assent")):
+            do_record_consent(
+                case=case,
+                given_by=given_by,
+                kind=kind,
+                purposes=["referral_immediate", "feedback_service"],
+                recipients=DEMO_CONSENT_RECIPIENTS,
+                stage="intake",
+                method="oral" if kind == "assent" else "written",
+                language="ar",
+                given_on=given_on,
+                actor=worker,
+            )
+
+
 def _demo_usernames() -> list[str]:
     return [user["username"] for user in _demo_spec()["users"]]
 
@@ -108,6 +144,7 @@ def load_demo() -> list[DemoLogin]:
     for user in spec["users"]:
         _ensure_user(user, agencies)
     _ensure_cases()
+    _ensure_demo_consents()
     return [
         DemoLogin(user["username"], agencies[user["agency"]].name, tuple(user["roles"]))
         for user in spec["users"]

@@ -4,17 +4,21 @@ the sender sees the referrals of cases it may open."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
-from amana.cases.access import visible_cases
-from amana.cases.models import Case
-from amana.referrals.models import Referral
+from amana.cases.access import can_see, visible_cases, visible_classes
+from amana.cases.models import Case, Sensitivity
+from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.overdue import Overdue, overdue_among
+from amana.sharing.models import LedgerEntry
 
 
 class ReferralNotFound(Http404):
@@ -59,9 +63,57 @@ def open_packet(actor: User, referral_id: object, *, origin: str = "") -> dict[s
         "label": referral.label,
         "contact_method": referral.contact_method,
         "status": referral.status,
+        "purpose": referral.purpose,
         "sent_at": referral.sent_at.isoformat(),
         "values": values,
     }
+
+
+def overdue_referrals(actor: User, *, today: date | None = None) -> list[Overdue]:
+    """The actor's agency's pending referrals, of cases the actor may open, past the
+    protocol's answer period (`request_response_working_days` working days)."""
+    if not actor.has_permission(Perm.REFERRAL_SEND):
+        return []
+    mine = Referral.objects.filter(sender_id=actor.agency_id, case__in=visible_cases(actor))
+    return overdue_among(mine, today or timezone.localdate())
+
+
+def notices(actor: User, *, unread_only: bool = False) -> QuerySet[RecipientNotice]:
+    """What the actor's agency was told about referrals it received (consent withdrawn …),
+    unread first. The notice names the referral, never its packet."""
+    if not actor.has_permission(Perm.REFERRAL_RECEIVE):
+        return RecipientNotice.objects.none()
+    found = RecipientNotice.objects.filter(recipient_id=actor.agency_id)
+    if unread_only:
+        found = found.filter(read_at__isnull=True)
+    unread_first = F("read_at").desc(nulls_first=True)
+    return found.select_related("referral", "referral__sender").order_by(
+        unread_first, "-created_at"
+    )
+
+
+def service_feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
+    """The service feedback the engine let through: for the sender's people on the case and
+    the recipient agency. ReferralNotFound for anyone else; None when there is none."""
+    sender_side = can_see(actor, referral.case)
+    recipient_side = (
+        actor.has_permission(Perm.REFERRAL_RECEIVE) and actor.agency_id == referral.recipient_id
+    )
+    if not (sender_side or recipient_side):
+        raise ReferralNotFound
+    if not referral.service_feedback:
+        return None
+    feedback: dict[str, Any] = json.loads(referral.service_feedback)
+    return feedback | {"at": referral.service_feedback_at}
+
+
+def ledger_of_case(actor: User, case: Case) -> QuerySet[LedgerEntry]:
+    """Who has received what of this case — every disclosure and refused attempt, newest
+    first — for an actor who works on the case and sees its protection data (where a child
+    was referred says much about the case); nothing for anyone else."""
+    if Sensitivity.PROTECTION not in visible_classes(actor) or not can_see(actor, case):
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(case=case).select_related("actor").order_by("-at")
 
 
 def _is_uuid(value: object) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError, NotAllowed
@@ -24,7 +25,9 @@ from amana.protocol.loading import parse_request
 from amana.protocols.access import engine_protocol
 from amana.protocols.models import ProtocolVersion
 from amana.referrals.elements import known_elements, packet_values
-from amana.referrals.models import Referral
+from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.received import check_can_receive, receive_transfer
+from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES, CONTACT_METHODS, TRANSFER
 from amana.sharing.facts import request_from_case
 from amana.sharing.ledger import record_disclosure
 
@@ -38,6 +41,7 @@ class ReferralInput:
     written: dict[str, str]
     label: str = ""
     contact_method: str = ""
+    purpose: str = Referral.Purpose.REFERRAL_IMMEDIATE.value
 
 
 @dataclass
@@ -56,25 +60,65 @@ def protocol_for(agency: Agency) -> ProtocolVersion | None:
 
 
 def _check_input(data: ReferralInput) -> Agency:
+    if data.purpose not in Referral.Purpose.values:
+        raise ActionError("purpose", _("Choose a purpose from the list."))
     unknown = sorted(set(data.elements) - known_elements())
     if unknown:
         raise ActionError("elements", _("Unknown data element: %(name)s") % {"name": unknown[0]})
     if not data.elements:
         raise ActionError("elements", _("Choose what to send."))
+    if data.purpose == TRANSFER and "full_name" not in data.elements:
+        raise ActionError("elements", _("A transfer must include the child's name."))
+    if data.contact_method and data.contact_method not in CONTACT_METHODS:
+        raise ActionError(
+            "contact_method",
+            _("Choose how the service will contact the child or family from the list."),
+        )
     recipient = Agency.objects.filter(slug=data.recipient).first()
     if recipient is None:
         raise ActionError("recipient", _("Unknown agency."))
     return recipient
 
 
+def _check_case(case: Case, data: ReferralInput) -> None:
+    """What the case's status allows: transferred cases send nothing more; closed-case
+    purposes need a closed case; a transfer needs an open case and no other transfer waiting.
+    The status is read afresh (and locked for a transfer): the case may have moved on since."""
+    rows = Case.objects.filter(pk=case.pk)
+    if data.purpose == TRANSFER:
+        rows = rows.select_for_update()
+    status = rows.values_list("status", flat=True).get()
+    if status == Case.Status.TRANSFERRED:
+        raise ActionError("case", _("This case was transferred to another agency."))
+    if data.purpose in CLOSED_CASE_PURPOSES and status != Case.Status.CLOSED:
+        raise ActionError("purpose", _("Only a closed case can be shared for this purpose."))
+    if data.purpose != TRANSFER:
+        return
+    if status != Case.Status.OPEN:
+        raise ActionError("case", _("Only an open case can be transferred."))
+    waiting = Referral.objects.filter(
+        case=case, purpose=TRANSFER, status=Referral.Status.PENDING
+    ).exists()
+    if waiting:
+        raise ActionError("case", _("This case already has a transfer waiting for an answer."))
+
+
+def engine_language() -> str:
+    """The active interface language as one the engine explains in (en, fr, ar)."""
+    code = (get_language() or "en").split("-")[0]
+    return code if code in {"en", "fr", "ar"} else "en"
+
+
 def decide_referral(case: Case, data: ReferralInput, at: date) -> tuple[dict[str, Any], str]:
-    """The engine's decision on this referral, from the case's stored facts (no side effects)."""
+    """The engine's decision on this referral, from the case's stored facts (no side effects),
+    explained in the language of the page (English, French or Arabic)."""
+    language = engine_language()
     version = protocol_for(case.agency)
     request = request_from_case(
         case,
         recipient=data.recipient,
-        purpose="referral_immediate",
-        service=data.service,
+        purpose=data.purpose,
+        service=data.service or None,
         legal_basis=data.legal_basis,
         elements=data.elements,
         at=at,
@@ -84,8 +128,8 @@ def decide_referral(case: Case, data: ReferralInput, at: date) -> tuple[dict[str
     if version is None:
         from amana.sharing.actions import unknown_protocol_decision
 
-        return unknown_protocol_decision("none", "en") | {"request": request}, "none"
-    decision = evaluate(engine_protocol(version), parse_request(request)).to_dict()
+        return unknown_protocol_decision("none", language) | {"request": request}, "none"
+    decision = evaluate(engine_protocol(version), parse_request(request)).to_dict(language)
     return decision | {"request": request}, version.reference
 
 
@@ -97,6 +141,9 @@ def do_send_referral(
     if not actor.has_permission(Perm.REFERRAL_SEND) or not can_see(actor, case):
         raise NotAllowed(Perm.REFERRAL_SEND.value)
     recipient = _check_input(data)
+    if data.purpose == TRANSFER and recipient.pk == case.agency_id:
+        raise ActionError("recipient", _("Choose another agency."))
+    _check_case(case, data)
     decision, protocol = decide_referral(case, data, timezone.localdate())
     request = decision.pop("request")
     entry = record_disclosure(
@@ -108,6 +155,7 @@ def do_send_referral(
             case=case,
             sender=case.agency,
             recipient=recipient,
+            purpose=data.purpose,
             service=data.service,
             legal_basis=data.legal_basis,
             label=decision.get("label") or "",
@@ -124,7 +172,12 @@ def do_send_referral(
         object_id=case.pk,
         outcome=Outcome.OK if referral else Outcome.DENIED,
         origin=origin,
-        details={"to": data.recipient, "service": data.service, "ledger": str(entry.pk)},
+        details={
+            "to": data.recipient,
+            "purpose": data.purpose,
+            "service": data.service,
+            "ledger": str(entry.pk),
+        },
     )
     return SendResult(decision=decision, referral=referral)
 
@@ -133,7 +186,11 @@ def do_send_referral(
 def do_respond_referral(
     *, referral: Referral, accept: bool, reason: str = "", origin: str = "", actor: User
 ) -> Referral:
-    """The recipient accepts or rejects; the sender sees the status (process feedback)."""
+    """The recipient accepts or rejects; the sender sees the status (process feedback).
+
+    Accepting a transfer also opens the recipient's own case from the packet, assigned to the
+    actor, and closes the sender's case as transferred — in this same transaction.
+    """
     if not actor.has_permission(Perm.REFERRAL_RECEIVE) or actor.agency_id != referral.recipient_id:
         raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -141,6 +198,9 @@ def do_respond_referral(
         raise ActionError("status", _("This referral was already answered."))
     if not accept and not reason.strip():
         raise ActionError("reason", _("Say why the referral is rejected."))
+    transfer = accept and referral.purpose == TRANSFER
+    if transfer:
+        check_can_receive(referral, actor)
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.REJECTED
     referral.responded_by, referral.responded_at = actor, timezone.now()
     referral.response_reason = reason.strip()[:300]
@@ -152,8 +212,30 @@ def do_respond_referral(
         object_type="referral",
         object_id=referral.pk,
         origin=origin,
+        details={"purpose": referral.purpose},
     )
+    if transfer:
+        receive_transfer(referral, actor=actor, origin=origin)
     return referral
+
+
+@transaction.atomic
+def do_mark_notice_read(*, notice: RecipientNotice, origin: str = "", actor: User) -> None:
+    """A user of the recipient agency has read a notice (consent withdrawn …)."""
+    if not actor.has_permission(Perm.REFERRAL_RECEIVE) or actor.agency_id != notice.recipient_id:
+        raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
+    updated = RecipientNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        write_entry(
+            actor=actor,
+            action="referral.notice_read",
+            object_type="referral",
+            object_id=notice.referral_id,
+            origin=origin,
+            details={"notice": str(notice.pk), "kind": notice.kind},
+        )
 
 
 def _record_process_feedback(referral: Referral, actor: User) -> None:

@@ -1,4 +1,5 @@
-"""POST /api/v1/sharing/check — the contract's decision over HTTP."""
+"""POST /api/v1/sharing/check — the contract's decision over HTTP; the exceptional
+circumstances of a case, recorded and approved through the same actions as the web pages."""
 
 from __future__ import annotations
 
@@ -11,11 +12,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import NotAllowed
+from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
+from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
+from amana.cases.access import access_case
 from amana.protocol import ContractError
-from amana.sharing.actions import do_check_sharing
+from amana.sharing.access import (
+    access_circumstance,
+    awaiting_decision,
+    circumstances_of_case,
+    may_read_circumstances,
+)
+from amana.sharing.actions import (
+    do_approve_exceptional_circumstance,
+    do_check_sharing,
+    do_record_exceptional_circumstance,
+)
+from amana.sharing.models import ExceptionalCircumstance
 
 
 class SharingCheckInput(serializers.Serializer[Any]):
@@ -67,3 +81,133 @@ class SharingCheckView(APIView):
 
 def _bad(message: str) -> Response:
     return Response({"error": message}, status=status.HTTP_400_BAD_REQUEST)
+
+
+# --- Exceptional circumstances --------------------------------------------------------------
+
+
+class ExceptionalIn(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=ExceptionalCircumstance.Kind.choices)
+    description = serializers.CharField(max_length=4000)
+    risk_assessment = serializers.CharField(max_length=4000)
+    recipient = serializers.CharField(max_length=63, help_text="the recipient agency's id")
+    recipient_assessed_safe = serializers.BooleanField()
+
+
+class ExceptionalDecisionIn(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="",
+        help_text="required to reject",
+    )  # fmt: skip
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def exceptional_view(record: ExceptionalCircumstance, *, full: bool = True) -> dict[str, Any]:
+    """One record as the API shows it; `full` adds the (encrypted) texts."""
+    shown: dict[str, Any] = {
+        "id": str(record.pk),
+        "case": str(record.case_id),
+        "kind": record.kind,
+        "recipient": record.recipient,
+        "recipient_assessed_safe": record.recipient_assessed_safe,
+        "status": record.status,
+        "requested_by": record.requested_by.username,
+        "requested_at": record.requested_at.isoformat(),
+        "decided_by": record.decided_by.username if record.decided_by else None,
+        "decided_at": record.decided_at.isoformat() if record.decided_at else None,
+    }
+    if full:
+        shown |= {
+            "description": record.description,
+            "risk_assessment": record.risk_assessment,
+            "decision_note": record.decision_note,
+        }
+    return shown
+
+
+def _action_error(exc: ActionError) -> Response:
+    return Response({"error": str(exc.message), "field": exc.field}, status=400)
+
+
+class CaseExceptionalView(APIView):
+    @extend_schema(
+        operation_id="case_exceptional_list",
+        summary="A case's exceptional circumstances, newest first",
+        responses={200: dict, 404: dict},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access_case(actor, case_id, origin=origin_of(request._request))
+        if not may_read_circumstances(actor, case):
+            return Response({"error": "you may not read this case's legal basis"}, status=403)
+        return Response(
+            {"results": [exceptional_view(r) for r in circumstances_of_case(actor, case)]}
+        )
+
+    @extend_schema(
+        operation_id="case_exceptional_create",
+        summary="Record an exceptional circumstance, pending a supervisor's approval",
+        request=ExceptionalIn,
+        responses={201: dict, 400: dict, 403: dict, 404: dict},
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access_case(actor, case_id, origin=origin_of(request._request))
+        body = ExceptionalIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            record = do_record_exceptional_circumstance(
+                case=case, origin=origin_of(request._request), actor=actor, **body.validated_data
+            )
+        except ActionError as exc:
+            return _action_error(exc)
+        except NotAllowed:
+            return Response({"error": "you may not record this"}, status=403)
+        return Response(exceptional_view(record), status=status.HTTP_201_CREATED)
+
+
+class ExceptionalPendingView(APIView):
+    @extend_schema(
+        operation_id="exceptional_pending",
+        summary="Exceptional circumstances waiting for my approval (supervisors)",
+        responses={200: dict, 403: dict},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request)
+        if not actor.has_permission(Perm.CONSENT_OVERRIDE):
+            return Response({"error": "you may not approve exceptional sharing"}, status=403)
+        records = awaiting_decision(actor)
+        return Response({"results": [exceptional_view(r, full=False) for r in records]})
+
+
+class ExceptionalDecisionView(APIView):
+    @extend_schema(
+        operation_id="exceptional_decide",
+        summary="Approve or reject an exceptional circumstance (the consent override)",
+        request=ExceptionalDecisionIn,
+        responses={200: dict, 400: dict, 403: dict, 404: dict},
+    )
+    def post(self, request: Request, record_id: str) -> Response:
+        actor = _actor(request)
+        record = access_circumstance(actor, record_id, origin=origin_of(request._request))
+        body = ExceptionalDecisionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = do_approve_exceptional_circumstance(
+                record=record,
+                approve=body.validated_data["approve"],
+                note=body.validated_data["note"],
+                origin=origin_of(request._request),
+                actor=actor,
+            )
+        except ActionError as exc:
+            return _action_error(exc)
+        except NotAllowed:
+            return Response({"error": "you may not approve this"}, status=403)
+        return Response(exceptional_view(decided))

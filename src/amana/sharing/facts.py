@@ -1,17 +1,22 @@
 """A sharing request built from what the case records, never from what a browser sends.
 
-Age, care situation, GBV concern, case status, consents and the best-interests assessment all
-come from the stored case; the caseworker chooses only recipient, purpose, service, legitimate
-basis, elements, label and contact method (and records an exceptional circumstance, if any).
+Age, care situation, GBV concern, case status, consents, the best-interests assessment and the
+approved exceptional circumstance all come from the stored case; the caseworker chooses only
+recipient, purpose, service, legitimate basis, elements, label and contact method. An exceptional
+circumstance counts only once a supervisor approved it (`sharing.actions`); overriding consent is
+never a flag the client sends.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
+from amana.cases.formdata import read_data
 from amana.cases.models import Case, FormRecord
 from amana.cases.presenters import age_on
+from amana.sharing.access import approved_for
 
 GBV_CONCERNS = frozenset({"gbv", "sexual_violence", "sgbv"})
 CARE_STATUS = {
@@ -31,15 +36,58 @@ def _age(case: Case, at: date) -> int:
     return at.year - child.birth_year if child.birth_year else 0
 
 
-def _best_interests(case: Case) -> dict[str, Any] | None:
-    approved = (
-        FormRecord.objects.filter(case=case, form__form_id="bia", status=FormRecord.Status.APPROVED)
-        .order_by("-decided_at")
-        .first()
+def _best_interests(
+    case: Case, at: date | None = None, service: str | None = None
+) -> dict[str, Any] | None:
+    """The newest approved best-interests assessment, as the sharing it supports.
+
+    The assessment may say it does not support sharing (`supports_sharing` no), or name the
+    services it recommends: sharing for another service is then not supported by it. An
+    assessment that says neither supports sharing, as before these answers existed.
+    """
+    records = FormRecord.objects.filter(
+        case=case, form__form_id="bia", status=FormRecord.Status.APPROVED
     )
+    if at is not None:
+        records = records.filter(decided_at__date__lte=at)
+    approved = records.order_by("-decided_at").first()
     if approved is None or approved.decided_at is None:
         return None
-    return {"assessed_on": approved.decided_at.date().isoformat(), "supports_sharing": True}
+    try:
+        data = read_data(approved)
+    except ValueError:
+        data = {}
+    supports = data.get("supports_sharing") is not False
+    recommended = data.get("services_recommended")
+    if supports and service and isinstance(recommended, list) and recommended:
+        supports = service in recommended
+    assessed_on = approved.decided_at.date().isoformat()
+    stated = data.get("assessment_date")
+    if isinstance(stated, str):
+        with contextlib.suppress(ValueError):
+            assessed_on = date.fromisoformat(stated).isoformat()
+    return {"assessed_on": assessed_on, "supports_sharing": supports}
+
+
+def _exceptional(
+    case: Case, *, recipient: str, legal_basis: str, at: date
+) -> dict[str, Any] | None:
+    """The newest approved exceptional circumstance for this basis and recipient.
+
+    The request goes into the sharing ledger as it is, so it names the record instead of
+    copying its (encrypted) description and assessment.
+    """
+    record = approved_for(case, recipient=recipient, legal_basis=legal_basis, at=at)
+    if record is None or record.decided_at is None:
+        return None
+    return {
+        "circumstance": record.kind,
+        "risk_assessment": (
+            f"exceptional circumstance {record.pk}, "
+            f"approved on {record.decided_at.date().isoformat()}"
+        ),
+        "recipient_assessed_safe": record.recipient_assessed_safe,
+    }
 
 
 def _consents(case: Case, at: date) -> list[dict[str, Any]]:
@@ -64,6 +112,10 @@ def request_from_case(
     contact_method: str | None = None,
     exceptional: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The request for this disclosure. `exceptional` is kept for callers of old and must be
+    None: the exceptional circumstance comes from the approved record on the case."""
+    if exceptional is not None:
+        raise ValueError("exceptional: taken from the approved record on the case, not given")
     age = _age(case, at)
     concerns = {c.code for c in case.concerns.all()}
     care = "adult" if age >= 18 else CARE_STATUS.get(case.care_arrangement, "with_parents")
@@ -82,8 +134,8 @@ def request_from_case(
             "case_status": "closed" if case.status == Case.Status.CLOSED else "open",
         },
         "consents": _consents(case, at),
-        "best_interests": _best_interests(case),
-        "exceptional": exceptional,
+        "best_interests": _best_interests(case, at, service),
+        "exceptional": _exceptional(case, recipient=recipient, legal_basis=legal_basis, at=at),
         "contact_method": contact_method,
         "label": label,
         "elements": elements,

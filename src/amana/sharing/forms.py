@@ -9,8 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amana.accounts.models import Agency
 from amana.protocol import Protocol
 from amana.protocol.vocabulary import PURPOSES
+from amana.sharing.models import ExceptionalCircumstance
 
 PURPOSE_LABELS = {
     "referral_immediate": _("Referral to a service now"),
@@ -203,3 +205,50 @@ class CanIShareForm(forms.Form):
             kind = "assent" if data["child_assent"] == "consent" else data["child_assent"]
             records.append({"given_by": "child", "kind": kind, "stage": stage, **scope})
         return records
+
+
+class ExceptionalForm(forms.Form):
+    """An exceptional circumstance, recorded for a supervisor's approval."""
+
+    kind = forms.ChoiceField(label=_("Circumstance"), choices=ExceptionalCircumstance.Kind.choices)
+    description = forms.CharField(
+        label=_("What is happening"),
+        help_text=_(
+            "A tangible, immediate danger or threat — not a vague or future risk. "
+            "Write only what the decision needs."
+        ),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    risk_assessment = forms.CharField(
+        label=_("Benefit and risk assessment"),
+        help_text=_("What sharing would achieve for the child, and what could go wrong."),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    recipient = forms.ChoiceField(label=_("Recipient"))
+    recipient_assessed_safe = forms.BooleanField(
+        label=_("The recipient was assessed as safe (for example, no risk of refoulement)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, own_agency_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recipient"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", _("— choose —")),
+            *Agency.objects.exclude(pk=own_agency_id).order_by("name").values_list("slug", "name"),
+        ]
+
+
+class ExceptionalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Note (required to reject)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -2,16 +2,21 @@
 
 Rows are written once by the write path (`ledger.record_disclosure`) and never changed; on
 PostgreSQL a trigger refuses UPDATE and DELETE. Data-subject requests and breach notifications
-read this ledger.
+read this ledger. Exceptional circumstances, the basis of sharing without consent, are kept
+beside it.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amana.crypto.fields import EncryptedTextField
 
 
 class LedgerEntry(models.Model):
@@ -41,3 +46,62 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} {self.sender}→{self.recipient} {self.purpose}"
+
+
+class ExceptionalCircumstance(models.Model):
+    """An exceptional circumstance recorded on a case, and a supervisor's decision on it.
+
+    It is the legitimate basis of sharing without consent (rules.md R3.3 to R3.5): what happened,
+    the benefit/risk assessment, and whether the recipient was assessed as safe. Only a supervisor
+    of the case's agency holding CONSENT_OVERRIDE, other than the person who recorded it, approves
+    it; only an approved record reaches the protocol engine (`facts.request_from_case`). The
+    description, the assessment and the decision note are encrypted.
+    """
+
+    class Kind(models.TextChoices):
+        VITAL_INTERESTS = "vital_interests", _("Immediate danger to the child (vital interests)")
+        SAFETY_SECURITY = "safety_security", _("Immediate threat to others (safety and security)")
+        MANDATE_INVESTIGATION = (
+            "mandate_investigation",
+            _("Investigation under a mandate (fraud, sexual exploitation and abuse)"),
+        )
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="exceptional_circumstances"
+    )
+    kind = models.CharField(_("circumstance"), max_length=24, choices=Kind.choices)
+    description = EncryptedTextField(_("what is happening"))
+    risk_assessment = EncryptedTextField(_("benefit and risk assessment"))
+    recipient = models.CharField(_("recipient"), max_length=63)
+    recipient_assessed_safe = models.BooleanField(_("recipient assessed as safe"), default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = EncryptedTextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["case", "status", "recipient"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.pk}"
+
+    @property
+    def approved_by(self) -> Any:
+        return self.decided_by if self.status == self.Status.APPROVED else None
+
+    @property
+    def approved_at(self) -> Any:
+        return self.decided_at if self.status == self.Status.APPROVED else None

@@ -1,20 +1,46 @@
-"""The "Can I share?" page: a caseworker's facts in, the protocol's answer out."""
+"""The "Can I share?" page: a caseworker's facts in, the protocol's answer out; and the
+exceptional circumstances of a case: recorded by its caseworker, approved by a supervisor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from amana.accounts.models import User
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
+from amana.cases.access import CaseNotFound, access_case
 from amana.protocol import ContractError
 from amana.protocols.access import current_versions, engine_protocol, find_version
-from amana.sharing.actions import do_check_sharing
-from amana.sharing.forms import CanIShareForm
+from amana.protocols.status import status_of
+from amana.sharing.access import (
+    CircumstanceNotFound,
+    access_circumstance,
+    awaiting_decision,
+    circumstances_of_case,
+    may_read_circumstances,
+)
+from amana.sharing.actions import (
+    do_approve_exceptional_circumstance,
+    do_check_sharing,
+    do_record_exceptional_circumstance,
+)
+from amana.sharing.forms import CanIShareForm, ExceptionalDecisionForm, ExceptionalForm
+from amana.sharing.models import ExceptionalCircumstance
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,6 +80,136 @@ def can_i_share(request: HttpRequest) -> HttpResponse:
         "version": version,
         "versions": versions,
         "decision": decision,
-        "interim_last_day": protocol.interim_last_day if protocol.effective_from is None else None,
+        "protocol_status": status_of(version, timezone.localdate()),
     }
     return render(request, "sharing/can_i_share.html", context, status=status)
+
+
+# --- Exceptional circumstances --------------------------------------------------------------
+
+
+def guarded(view: ViewFunc) -> ViewFunc:
+    """A case or record that is not the actor's is "not found"; a refused action "not allowed"."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (CaseNotFound, CircumstanceNotFound):
+            return render(request, "cases/not_found.html", status=404)
+        except NotAllowed:
+            return render(request, "cases/forbidden.html", status=403)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _field_error(form: forms.Form, error: ActionError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def may_decide(actor: User, record: ExceptionalCircumstance) -> bool:
+    return (
+        record.status == ExceptionalCircumstance.Status.PENDING
+        and actor.has_permission(Perm.CONSENT_OVERRIDE)
+        and record.requested_by_id != actor.pk
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guarded
+def exceptional_case(request: HttpRequest, case_id: str) -> HttpResponse:
+    """A case's exceptional circumstances, and the form to record one."""
+    actor = _actor(request)
+    case = access_case(actor, case_id, origin=origin_of(request))
+    if not may_read_circumstances(actor, case):
+        raise NotAllowed(Perm.CONSENT_RECORD.value)
+    can_record = actor.has_permission(Perm.CONSENT_RECORD)
+    if request.method == "POST" and not can_record:
+        raise NotAllowed(Perm.CONSENT_RECORD.value)
+    form = (
+        ExceptionalForm(request.POST or None, own_agency_id=case.agency_id) if can_record else None
+    )
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                record = do_record_exceptional_circumstance(
+                    case=case,
+                    kind=form.cleaned_data["kind"],
+                    description=form.cleaned_data["description"],
+                    risk_assessment=form.cleaned_data["risk_assessment"],
+                    recipient=form.cleaned_data["recipient"],
+                    recipient_assessed_safe=form.cleaned_data["recipient_assessed_safe"],
+                    origin=origin_of(request),
+                    actor=actor,
+                )
+            except ActionError as error:
+                _field_error(form, error)
+            else:
+                messages.success(
+                    request, _("Recorded. It counts as a basis for sharing once approved.")
+                )
+                return redirect(reverse("sharing:exceptional", kwargs={"record_id": record.pk}))
+        status = 400
+    context = {
+        "case": case,
+        "records": circumstances_of_case(actor, case),
+        "form": form,
+    }
+    return render(request, "sharing/exceptional_case.html", context, status=status)
+
+
+@require_GET
+def exceptional_inbox(request: HttpRequest) -> HttpResponse:
+    """Exceptional circumstances waiting for this supervisor's decision."""
+    actor = _actor(request)
+    if not actor.has_permission(Perm.CONSENT_OVERRIDE):
+        return render(request, "cases/forbidden.html", status=403)
+    records = list(awaiting_decision(actor))
+    return render(request, "sharing/exceptional_inbox.html", {"records": records})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guarded
+def exceptional_detail(request: HttpRequest, record_id: str) -> HttpResponse:
+    """One record; a supervisor who may decide approves or rejects it here."""
+    actor = _actor(request)
+    record = access_circumstance(actor, record_id, origin=origin_of(request))
+    decidable = may_decide(actor, record)
+    if request.method == "POST" and not decidable:
+        raise NotAllowed(Perm.CONSENT_OVERRIDE.value)
+    form = ExceptionalDecisionForm(request.POST or None) if decidable else None
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            try:
+                do_approve_exceptional_circumstance(
+                    record=record,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                    origin=origin_of(request),
+                    actor=actor,
+                )
+            except ActionError as error:
+                _field_error(form, error)
+            else:
+                messages.success(request, _("Approved.") if approve else _("Rejected."))
+                return redirect(reverse("sharing:exceptional_inbox"))
+        status = 400
+    context = {
+        "record": record,
+        "case": record.case,
+        "form": form,
+        "recipient_name": Agency.objects.filter(slug=record.recipient)
+        .values_list("name", flat=True)
+        .first()
+        or record.recipient,
+    }
+    return render(request, "sharing/exceptional_detail.html", context, status=status)

@@ -1,0 +1,408 @@
+"""REST API for referrals: the same access, decisions and actions as the pages.
+
+Sending answers 201 with the decision and the referral when the protocol allows it, and 200
+with `"sent": false`, the decision ("deny", its reasons) and no referral when it does not: the
+refusal is a decision, recorded in the sharing ledger, not an error of the request. Bad input
+is 400 naming the field; a case or referral that is not the caller's is 404; a caller without
+the permission is 403.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+from amana.cases.access import access_case
+from amana.cases.models import Case
+from amana.protocols.access import engine_protocol
+from amana.referrals import access
+from amana.referrals.actions import (
+    ReferralInput,
+    decide_referral,
+    do_mark_notice_read,
+    do_respond_referral,
+    do_send_referral,
+    protocol_for,
+)
+from amana.referrals.elements import packet_values
+from amana.referrals.feedback import do_send_service_feedback
+from amana.referrals.forms import services_of
+from amana.referrals.models import Referral
+from amana.referrals.serializers import (
+    FeedbackIn,
+    ReferralIn,
+    RejectIn,
+    inbox_row,
+    notice_row,
+    sent_row,
+)
+from amana.referrals.views.common import PAGE_SIZE, overdue_flags
+from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES
+
+PAGE = OpenApiParameter("page", int, description="page number, 50 a page")
+DENIED_EXAMPLE = OpenApiExample(
+    "refused by the protocol",
+    value={
+        "sent": False,
+        "referral": None,
+        "decision": {
+            "decision": "deny",
+            "share": [],
+            "withhold": [],
+            "label": None,
+            "reasons": [{"code": "consent.missing", "text": "…", "source": "…"}],
+            "obligations": [],
+        },
+    },
+    response_only=True,
+    status_codes=["200"],
+)
+BAD_ELEMENT = OpenApiExample(
+    "unknown element",
+    value={"error": "invalid input", "fields": {"elements": ["Unknown data element: soul"]}},
+    response_only=True,
+    status_codes=["400"],
+)
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _error(exc: ActionError) -> Response:
+    return Response({"error": str(exc.message), "field": exc.field}, status=400)
+
+
+def _forbidden(message: str) -> Response:
+    return Response({"error": message}, status=status.HTTP_403_FORBIDDEN)
+
+
+def _paginated(rows: QuerySet[Any], page_number: Any, row: Any) -> dict[str, Any]:
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    shown = list(page.object_list)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": row(shown),
+    }
+
+
+def _sent_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
+    late = overdue_flags(referrals)
+    return [sent_row(referral) | {"overdue": late[referral.pk]} for referral in referrals]
+
+
+def _inbox_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
+    late = overdue_flags(referrals)
+    return [inbox_row(referral, late[referral.pk]) for referral in referrals]
+
+
+def _referral_input(request: Request, case: Case) -> ReferralInput:
+    version = protocol_for(case.agency)
+    services = services_of(engine_protocol(version) if version else None)
+    body = ReferralIn(data=request.data, services={row["name"]: row for row in services})
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    return ReferralInput(
+        recipient=data["recipient"],
+        service=data["service"],
+        legal_basis=data["legal_basis"],
+        elements=data["elements"],
+        written={k: v.strip() for k, v in data["written"].items() if k in data["elements"]},
+        label=data["label"].strip(),
+        contact_method=data["contact_method"],
+        purpose=data["purpose"],
+    )
+
+
+def _check_purpose(case: Case, data: ReferralInput) -> None:
+    """A closed-case purpose needs a closed case (the action checks again at sending)."""
+    if data.purpose in CLOSED_CASE_PURPOSES and case.status != Case.Status.CLOSED:
+        raise ValidationError(
+            {"purpose": [_("Only a closed case can be shared for this purpose.")]}
+        )
+
+
+def _case_for_sending(request: Request, case_id: str) -> Case:
+    actor = _actor(request)
+    case = access_case(actor, case_id, origin=origin_of(request._request))
+    if not actor.has_permission(Perm.REFERRAL_SEND):
+        raise NotAllowed(Perm.REFERRAL_SEND.value)
+    return case
+
+
+class ReferralPreviewView(APIView):
+    @extend_schema(
+        operation_id="case_referral_preview",
+        summary="What a referral would send: the engine's decision and the values to be frozen",
+        description="Nothing is sent or recorded in the ledger; the case read is audited. "
+        "Sending decides again.",
+        request=ReferralIn,
+        responses={200: dict, 400: dict, 403: dict, 404: dict},
+        examples=[BAD_ELEMENT],
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        try:
+            case = _case_for_sending(request, case_id)
+        except NotAllowed:
+            return _forbidden("you may not refer cases")
+        data = _referral_input(request, case)
+        _check_purpose(case, data)
+        decision, protocol = decide_referral(case, data, timezone.localdate())
+        decision.pop("request", None)
+        values = packet_values(case, decision["share"], data.written)
+        return Response(
+            {
+                "decision": decision,
+                "protocol": protocol,
+                "recipient": data.recipient,
+                "values": json.loads(json.dumps(values, default=str)),
+            }
+        )
+
+
+class CaseReferralsView(APIView):
+    @extend_schema(
+        operation_id="case_referrals_list",
+        summary="The referrals of a case with their status (process feedback), 50 a page",
+        parameters=[PAGE],
+        responses={200: dict, 404: dict},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access_case(actor, case_id, origin=origin_of(request._request))
+        rows = access.referrals_of_case(actor, case).order_by("-sent_at")
+        return Response(_paginated(rows, request.query_params.get("page"), _sent_rows))
+
+    @extend_schema(
+        operation_id="case_referral_send",
+        summary="Send a referral: decided again on the server, then sent (201) or refused (200)",
+        description="201: allowed; the packet holds only the allowed elements, frozen now. "
+        '200: refused by the protocol — `"sent": false`, the decision with its reasons, no '
+        "referral; the attempt is in the sharing ledger. 400: bad input, naming the field.",
+        request=ReferralIn,
+        responses={201: dict, 200: dict, 400: dict, 403: dict, 404: dict},
+        examples=[DENIED_EXAMPLE, BAD_ELEMENT],
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        try:
+            case = _case_for_sending(request, case_id)
+        except NotAllowed:
+            return _forbidden("you may not refer cases")
+        data = _referral_input(request, case)
+        _check_purpose(case, data)
+        try:
+            result = do_send_referral(
+                case=case, data=data, origin=origin_of(request._request), actor=actor
+            )
+        except ActionError as exc:
+            return _error(exc)
+        except NotAllowed:
+            return _forbidden("you may not refer this case")
+        if result.referral is None:
+            return Response({"sent": False, "referral": None, "decision": result.decision})
+        return Response(
+            {"sent": True, "referral": sent_row(result.referral), "decision": result.decision},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InboxView(APIView):
+    @extend_schema(
+        operation_id="referrals_inbox",
+        summary="Referrals addressed to my agency (no child data: open the packet), 50 a page",
+        parameters=[
+            PAGE,
+            OpenApiParameter("status", str, enum=[s.value for s in Referral.Status]),
+        ],
+        responses={200: dict, 403: dict},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request)
+        if not actor.has_permission(Perm.REFERRAL_RECEIVE):
+            return _forbidden("you may not receive referrals")
+        rows = access.inbox(actor).order_by("-sent_at")
+        wanted = request.query_params.get("status")
+        if wanted:
+            rows = rows.filter(status=wanted)
+        return Response(_paginated(rows, request.query_params.get("page"), _inbox_rows))
+
+
+class PacketView(APIView):
+    @extend_schema(
+        operation_id="referral_packet",
+        summary="The packet of a referral to my agency (the read is audited); never the case",
+        responses={200: dict, 404: dict},
+    )
+    def get(self, request: Request, referral_id: str) -> Response:
+        actor = _actor(request)
+        return Response(access.open_packet(actor, referral_id, origin=origin_of(request._request)))
+
+
+def _addressed_to(actor: User, referral_id: str) -> Referral:
+    """A referral in the actor's inbox; 404 for anything else."""
+    try:
+        key = uuid.UUID(referral_id)
+    except ValueError:
+        raise access.ReferralNotFound from None
+    referral = access.inbox(actor).filter(pk=key).first()
+    if referral is None:
+        raise access.ReferralNotFound
+    return referral
+
+
+def _answered(referral: Referral) -> dict[str, Any]:
+    """The answer; for an accepted transfer, the id of the case it opened at the recipient."""
+    return {
+        "id": str(referral.pk),
+        "purpose": referral.purpose,
+        "status": referral.status,
+        "responded_at": referral.responded_at.isoformat() if referral.responded_at else None,
+        "received_case": str(referral.received_case_id) if referral.received_case_id else None,
+    }
+
+
+class AcceptView(APIView):
+    @extend_schema(
+        operation_id="referral_accept",
+        summary="Accept a referral to my agency; the referring agency sees the status",
+        description="Accepting a transfer (purpose case_transfer) opens a new case at my "
+        "agency from the packet, assigned to me: its id is `received_case`. Consent does not "
+        "travel with the case; it must be verified again. Needs CASE_CREATE for a transfer.",
+        request=None,
+        responses={200: dict, 400: dict, 404: dict},
+    )
+    def post(self, request: Request, referral_id: str) -> Response:
+        actor = _actor(request)
+        referral = _addressed_to(actor, referral_id)
+        try:
+            answered = do_respond_referral(
+                referral=referral, accept=True, origin=origin_of(request._request), actor=actor
+            )
+        except ActionError as exc:
+            return _error(exc)
+        except NotAllowed:
+            return _forbidden("you may not answer referrals")
+        return Response(_answered(answered))
+
+
+class RejectView(APIView):
+    @extend_schema(
+        operation_id="referral_reject",
+        summary="Reject a referral to my agency, saying why (the reason stays with you)",
+        request=RejectIn,
+        responses={200: dict, 400: dict, 404: dict},
+    )
+    def post(self, request: Request, referral_id: str) -> Response:
+        actor = _actor(request)
+        referral = _addressed_to(actor, referral_id)
+        body = RejectIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            answered = do_respond_referral(
+                referral=referral,
+                accept=False,
+                reason=body.validated_data["reason"],
+                origin=origin_of(request._request),
+                actor=actor,
+            )
+        except ActionError as exc:
+            return _error(exc)
+        except NotAllowed:
+            return _forbidden("you may not answer referrals")
+        return Response(_answered(answered))
+
+
+class ServiceFeedbackView(APIView):
+    @extend_schema(
+        operation_id="referral_service_feedback",
+        summary="Tell the referring agency what became of the service (accepted referrals)",
+        description="201: the engine allowed it with the consent on record; the sender sees "
+        'what it let through. 200: refused — `"sent": false` and the decision; only the '
+        "ledger entry remains. 400: bad input, naming the field.",
+        request=FeedbackIn,
+        responses={201: dict, 200: dict, 400: dict, 404: dict},
+    )
+    def post(self, request: Request, referral_id: str) -> Response:
+        actor = _actor(request)
+        referral = _addressed_to(actor, referral_id)
+        body = FeedbackIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            result = do_send_service_feedback(
+                referral=referral,
+                status=data["service_status"],
+                date=data["date"],
+                outcome_summary=data["outcome_summary"],
+                origin=origin_of(request._request),
+                actor=actor,
+            )
+        except ActionError as exc:
+            return _error(exc)
+        except NotAllowed:
+            return _forbidden("you may not answer referrals")
+        return Response(
+            {"sent": result.stored, "decision": result.decision},
+            status=status.HTTP_201_CREATED if result.stored else status.HTTP_200_OK,
+        )
+
+
+class NoticesView(APIView):
+    @extend_schema(
+        operation_id="referral_notices",
+        summary="What my agency was told about referrals it received (consent withdrawn …)",
+        parameters=[PAGE, OpenApiParameter("unread", bool)],
+        responses={200: dict, 403: dict},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request)
+        if not actor.has_permission(Perm.REFERRAL_RECEIVE):
+            return _forbidden("you may not receive referrals")
+        unread = request.query_params.get("unread") in {"1", "true"}
+        found = access.notices(actor, unread_only=unread)
+        return Response(
+            _paginated(
+                found, request.query_params.get("page"), lambda rows: [notice_row(n) for n in rows]
+            )
+        )
+
+
+class NoticeReadView(APIView):
+    @extend_schema(
+        operation_id="referral_notice_read",
+        summary="Mark a notice to my agency as read",
+        request=None,
+        responses={204: None, 404: dict},
+    )
+    def post(self, request: Request, notice_id: str) -> Response:
+        actor = _actor(request)
+        try:
+            key = uuid.UUID(notice_id)
+        except ValueError:
+            raise access.ReferralNotFound from None
+        notice = access.notices(actor).filter(pk=key).first()
+        if notice is None:
+            raise access.ReferralNotFound
+        do_mark_notice_read(notice=notice, origin=origin_of(request._request), actor=actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,133 @@
+"""Overdue referrals: no answer within the protocol's `request_response_working_days`
+(default 5) working days, Monday to Friday (ISP ground rules; rules.md R6.3).
+
+`overdue(referral, today)` answers for one referral; `overdue_among` for many;
+`do_record_reminders` records one reminder per overdue referral and day, as an audit entry
+(`amana referrals remind`), so running it twice a day reminds once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from amana.accounts.models import Agency
+from amana.audit.log import write_entry
+from amana.protocols.access import engine_protocol
+from amana.referrals.models import Referral
+
+DEFAULT_WORKING_DAYS = 5
+SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class Overdue:
+    referral: Referral
+    due_on: date
+    working_days_late: int
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day `days` working days (Monday to Friday) after `start`."""
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < SATURDAY:
+            left -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < SATURDAY:
+            count += 1
+    return count
+
+
+def response_days(agency: Agency) -> int:
+    """The answer period of the protocol the sender works under."""
+    from amana.referrals.actions import protocol_for
+
+    version = protocol_for(agency)
+    if version is None:
+        return DEFAULT_WORKING_DAYS
+    return engine_protocol(version).settings.request_response_working_days
+
+
+def sent_on(referral: Referral) -> date:
+    return timezone.localtime(referral.sent_at).date()
+
+
+def due_on(referral: Referral, days: int | None = None) -> date:
+    period = response_days(referral.sender) if days is None else days
+    return add_working_days(sent_on(referral), period)
+
+
+def overdue(referral: Referral, today: date, days: int | None = None) -> bool:
+    """Still pending after the answer period."""
+    return referral.status == Referral.Status.PENDING and today > due_on(referral, days)
+
+
+def overdue_among(referrals: QuerySet[Referral], today: date) -> list[Overdue]:
+    """The overdue ones among pending `referrals`, oldest first."""
+    # Whatever the period, a referral sent today is not late yet.
+    start_of_today = timezone.make_aware(datetime.combine(today, time()))
+    candidates = referrals.filter(
+        status=Referral.Status.PENDING, sent_at__lt=start_of_today
+    ).select_related("sender", "recipient", "case")
+    periods: dict[int, int] = {}
+    found: list[Overdue] = []
+    for referral in candidates.order_by("sent_at"):
+        if referral.sender_id not in periods:
+            periods[referral.sender_id] = response_days(referral.sender)
+        due = due_on(referral, periods[referral.sender_id])
+        if today > due:
+            found.append(Overdue(referral, due, working_days_between(due, today)))
+    return found
+
+
+@dataclass(frozen=True)
+class Reminder:
+    overdue: Overdue
+    new: bool  # False: already reminded today
+
+
+@transaction.atomic
+def do_record_reminders(*, today: date | None = None, origin: str = "cli") -> list[Reminder]:
+    """One reminder per overdue referral and day, recorded as an audit entry (system actor)."""
+    day = today or timezone.localdate()
+    reminders: list[Reminder] = []
+    for item in overdue_among(Referral.objects.select_for_update(of=("self",)), day):
+        new = item.referral.last_reminded_on != day
+        reminders.append(Reminder(item, new))
+        if new:
+            _remind(item, day, origin)
+    return reminders
+
+
+def _remind(item: Overdue, day: date, origin: str) -> None:
+    referral = item.referral
+    Referral.objects.filter(pk=referral.pk).update(last_reminded_on=day)
+    referral.last_reminded_on = day
+    write_entry(
+        actor=None,
+        action="referral.remind",
+        object_type="referral",
+        object_id=referral.pk,
+        origin=origin,
+        details={
+            "case": str(referral.case_id),
+            "from": referral.sender.slug,
+            "to": referral.recipient.slug,
+            "due_on": item.due_on.isoformat(),
+            "working_days_late": item.working_days_late,
+            "on": day.isoformat(),
+        },
+    )

@@ -1,0 +1,90 @@
+"""The referrals section of the case page: statuses flowing back (process feedback), the
+service feedback the engine let through, and the sharing ledger — who has received what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from amana.accounts.models import Agency, User
+from amana.accounts.roles import Perm
+from amana.cases.models import Case
+from amana.referrals import access
+from amana.referrals.forms import element_label, service_label
+from amana.referrals.models import Referral
+from amana.referrals.vocabulary import SERVICE_STATUSES, TRANSFER
+
+register = template.Library()
+LEDGER_ROWS = 50
+
+
+def _feedback(actor: User, referral: Any) -> dict[str, Any] | None:
+    if not referral.service_feedback:
+        return None
+    given = access.service_feedback(actor, referral)
+    if given is None:
+        return None
+    status = given.get("status", "")
+    return given | {"status_label": str(SERVICE_STATUSES.get(status, status))}
+
+
+@register.inclusion_tag("referrals/_case_referrals.html", takes_context=True)
+def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
+    from amana.referrals.views.common import overdue_flags
+
+    actor = context["request"].user
+    if not isinstance(actor, User):
+        return {"case": case, "rows": [], "ledger": []}
+    referrals = list(access.referrals_of_case(actor, case).select_related("sender"))
+    late = overdue_flags(referrals)
+    rows = [
+        {
+            "referral": referral,
+            "service": service_label(referral.service),
+            "overdue": late[referral.pk],
+            "feedback": _feedback(actor, referral),
+        }
+        for referral in referrals
+    ]
+    entries = list(access.ledger_of_case(actor, case)[:LEDGER_ROWS])
+    names = dict(
+        Agency.objects.filter(slug__in={e.recipient for e in entries}).values_list("slug", "name")
+    )
+    ledger = [
+        {
+            "entry": entry,
+            "recipient": names.get(entry.recipient, entry.recipient),
+            "service": service_label(entry.service) if entry.service else "",
+            "shared": ", ".join(element_label(name) for name in entry.shared),
+        }
+        for entry in entries
+    ]
+    return {
+        "case": case,
+        "rows": rows,
+        "ledger": ledger,
+        "ledger_full": len(entries) == LEDGER_ROWS,
+        **_actions(actor, case, referrals),
+    }
+
+
+def _actions(actor: User, case: Case, referrals: list[Referral]) -> dict[str, Any]:
+    """What may be sent from the case as it stands: a transferred case sends nothing more;
+    an open one is referred or transferred; a closed one is shared for later or archived."""
+    transfers = [r for r in referrals if r.purpose == TRANSFER]
+    moved = next((r for r in transfers if r.status == Referral.Status.ACCEPTED), None)
+    waiting = next((r for r in transfers if r.status == Referral.Status.PENDING), None)
+    may_send = actor.has_permission(Perm.REFERRAL_SEND)
+    is_open = case.status == Case.Status.OPEN
+    return {
+        "transferred": case.status == Case.Status.TRANSFERRED,
+        "transferred_to": moved,
+        "transfer_waiting": waiting,
+        "can_refer": may_send and is_open,
+        "can_transfer": may_send
+        and is_open
+        and waiting is None
+        and actor.has_permission(Perm.CASE_EDIT),
+        "can_share_closed": may_send and case.status == Case.Status.CLOSED,
+    }

@@ -1,0 +1,189 @@
+"""The recipient's side: the inbox, notices, the packet (never the case) and the answer. A
+transfer, once accepted, opens the recipient's own case: the answer lands there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+from amana.referrals import access
+from amana.referrals.actions import do_mark_notice_read, do_respond_referral
+from amana.referrals.feedback import do_send_service_feedback
+from amana.referrals.forms import (
+    CONTACT_CHOICES,
+    RespondForm,
+    ServiceFeedbackForm,
+    element_label,
+    service_label,
+)
+from amana.referrals.models import Referral
+from amana.referrals.views.common import (
+    NOTICES_SHOWN,
+    PAGE_SIZE,
+    actor_of,
+    choice_label,
+    display,
+    guarded,
+    overdue_flags,
+    to_field,
+)
+from amana.referrals.vocabulary import TRANSFER
+
+
+@require_GET
+@guarded
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not actor.has_permission(Perm.REFERRAL_RECEIVE):
+        raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
+    show_all = request.GET.get("show") == "all"
+    referrals = access.inbox(actor)
+    if not show_all:
+        referrals = referrals.filter(status=Referral.Status.PENDING)
+    page = Paginator(referrals.order_by("-sent_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    late = overdue_flags(shown)
+    rows = [
+        {"referral": r, "service": service_label(r.service), "overdue": late[r.pk]} for r in shown
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "show_all": show_all,
+        "notices": list(access.notices(actor)[:NOTICES_SHOWN]),
+        "can_send": actor.has_permission(Perm.REFERRAL_SEND),
+        "sent_overdue": len(access.overdue_referrals(actor)),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+@require_POST
+@guarded
+def notice_read(request: HttpRequest, notice_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    notice = access.notices(actor).filter(pk=notice_id).first()
+    if notice is None:
+        raise access.ReferralNotFound
+    do_mark_notice_read(notice=notice, origin=origin_of(request), actor=actor)
+    return redirect("referrals:inbox")
+
+
+def _render_packet(
+    request: HttpRequest,
+    actor: User,
+    referral_id: str,
+    form: RespondForm | None = None,
+    *,
+    feedback_form: ServiceFeedbackForm | None = None,
+    feedback_decision: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    shown = access.open_packet(actor, referral_id, origin=origin_of(request))
+    pending = shown["status"] == Referral.Status.PENDING
+    accepted = shown["status"] == Referral.Status.ACCEPTED
+    transfer = shown["purpose"] == TRANSFER
+    context = {
+        "packet": shown,
+        "service": service_label(shown["service"]),
+        "purpose_label": Referral.Purpose(shown["purpose"]).label,
+        "is_transfer": transfer,
+        "contact_method": choice_label(CONTACT_CHOICES, shown["contact_method"])
+        if shown["contact_method"]
+        else "",
+        "status_label": Referral.Status(shown["status"]).label,
+        "values": [
+            {"element": name, "label": element_label(name), "value": display(value)}
+            for name, value in shown["values"].items()
+        ],
+        "form": (form or RespondForm()) if pending else None,
+        "feedback_form": (feedback_form or ServiceFeedbackForm())
+        if accepted and not transfer
+        else None,
+        "feedback_decision": feedback_decision,
+    }
+    return render(request, "referrals/packet.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@guarded
+def packet(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The packet only — never the case it came from."""
+    return _render_packet(request, actor_of(request), referral_id)
+
+
+@require_POST
+@guarded
+def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    referral = access.inbox(actor).filter(pk=referral_id).first()
+    if referral is None:
+        raise access.ReferralNotFound
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        return _render_packet(request, actor, referral_id, form, status=400)
+    accept = form.cleaned_data["answer"] == "accept"
+    try:
+        answered = do_respond_referral(
+            referral=referral,
+            accept=accept,
+            reason=form.cleaned_data["reason"],
+            origin=origin_of(request),
+            actor=actor,
+        )
+    except ActionError as error:
+        to_field(form, error)
+        return _render_packet(request, actor, referral_id, form, status=400)
+    if accept and answered.received_case_id is not None:
+        messages.success(
+            request,
+            _(
+                "Transfer accepted: this is your agency's new case, opened from the packet. "
+                "Consent does not travel with a case — verify it again with the child and "
+                "the family, and record it."
+            ),
+        )
+        return redirect("cases:detail", case_id=answered.received_case_id)
+    messages.success(request, _("Referral accepted.") if accept else _("Referral rejected."))
+    return redirect("referrals:packet", referral_id=referral.pk)
+
+
+@require_POST
+@guarded
+def feedback(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """The recipient tells the referring agency what became of the service — if the engine
+    allows it with the consent on record."""
+    actor = actor_of(request)
+    referral = access.inbox(actor).filter(pk=referral_id).first()
+    if referral is None:
+        raise access.ReferralNotFound
+    form = ServiceFeedbackForm(request.POST)
+    if not form.is_valid():
+        return _render_packet(request, actor, referral_id, feedback_form=form, status=400)
+    try:
+        result = do_send_service_feedback(
+            referral=referral,
+            status=form.cleaned_data["service_status"],
+            date=form.cleaned_data["date"],
+            outcome_summary=form.cleaned_data["outcome_summary"],
+            origin=origin_of(request),
+            actor=actor,
+        )
+    except ActionError as error:
+        to_field(form, error)
+        return _render_packet(request, actor, referral_id, feedback_form=form, status=400)
+    if not result.stored:
+        return _render_packet(
+            request, actor, referral_id, feedback_form=form, feedback_decision=result.decision
+        )
+    messages.success(request, _("Service feedback sent to the referring agency."))
+    return redirect("referrals:packet", referral_id=referral.pk)

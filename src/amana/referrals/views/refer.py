@@ -1,0 +1,151 @@
+"""Referring a child to a service of the protocol in force — now, or for services later."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import origin_of
+from amana.cases.access import access_case
+from amana.cases.models import Case
+from amana.protocols.access import engine_protocol
+from amana.referrals import access
+from amana.referrals.actions import decide_referral, do_send_referral, protocol_for
+from amana.referrals.forms import FUTURE, PURPOSE, ReferralForm, purpose_elements, services_of
+from amana.referrals.views.common import (
+    actor_of,
+    decision_view,
+    guarded,
+    is_htmx,
+    to_field,
+)
+
+
+def _refer_context(actor: User, case: Case) -> dict[str, Any]:
+    version = protocol_for(case.agency)
+    protocol = engine_protocol(version) if version else None
+    interim = protocol.interim_last_day if protocol and protocol.effective_from is None else None
+    return {
+        "case": case,
+        "version": version,
+        "services": services_of(protocol),
+        "future_elements": purpose_elements(protocol, FUTURE),
+        "interim_last_day": interim,
+        "referrals": access.referrals_of_case(actor, case),
+    }
+
+
+def _render_refer(
+    request: HttpRequest, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    if is_htmx(request) and request.method == "POST":
+        return render(request, "referrals/_panel.html", context, status=status)
+    return render(request, "referrals/refer.html", context, status=status)
+
+
+def _case_for_referring(request: HttpRequest, case_id: str) -> tuple[User, Case]:
+    actor = actor_of(request)
+    case = access_case(actor, case_id, origin=origin_of(request))
+    if not actor.has_permission(Perm.REFERRAL_SEND):
+        raise NotAllowed(Perm.REFERRAL_SEND.value)
+    return actor, case
+
+
+def _wired(form: ReferralForm, case: Case) -> ReferralForm:
+    """Changing the service (or the purpose) re-ticks its agreed elements: htmx swaps the
+    "What to send" ticks only — the texts written so far stay, and never go into a URL."""
+    url = reverse("referrals:refer_elements", kwargs={"case_id": case.pk})
+    for name, other in (("service", "#id_purpose"), ("purpose", "#id_service")):
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-get": url,
+                "hx-trigger": "change",
+                "hx-target": "#referral-elements",
+                "hx-swap": "outerHTML",
+                "hx-include": other,
+            }
+        )
+    return form
+
+
+def _chosen_form(request: HttpRequest, context: dict[str, Any]) -> ReferralForm | None:
+    """The form for the service named in the query, its agreed elements ticked."""
+    services = context["services"]
+    chosen = next((s for s in services if s["name"] == request.GET.get("service")), None)
+    if chosen is None:
+        return None
+    purpose = FUTURE if request.GET.get("purpose") == FUTURE else PURPOSE
+    context["chosen"] = chosen
+    initial = ReferralForm.initial_for(chosen, purpose, context["future_elements"])
+    form = ReferralForm(
+        initial=initial, services=services, future_elements=context["future_elements"]
+    )
+    return _wired(form, context["case"])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guarded
+def refer(request: HttpRequest, case_id: str) -> HttpResponse:
+    """GET: choose a service, then the details. POST step=preview: the engine's decision.
+    POST step=send: decided again on the server, then sent or refused."""
+    actor, case = _case_for_referring(request, case_id)
+    context = _refer_context(actor, case)
+    services = context["services"]
+    if request.method != "POST":
+        form = _chosen_form(request, context)
+        if form is not None:
+            context["form"] = form
+        return _render_refer(request, context)
+    form = ReferralForm(request.POST, services=services, future_elements=context["future_elements"])
+    context["form"] = _wired(form, case)
+    if not form.is_valid():
+        return _render_refer(request, context, status=400)
+    context["chosen"] = form.services[form.cleaned_data["service"]]
+    data = form.referral_input()
+    if request.POST.get("step") == "send":
+        try:
+            result = do_send_referral(case=case, data=data, origin=origin_of(request), actor=actor)
+        except ActionError as error:
+            to_field(form, error)
+            return _render_refer(request, context, status=400)
+        if result.referral is not None:
+            messages.success(
+                request,
+                _("Referral sent to %(agency)s. It shows here as pending until they answer.")
+                % {"agency": result.referral.recipient.name},
+            )
+            return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#referrals")
+        context["decision"] = decision_view(case, data, result.decision, with_values=False)
+        context["refused"] = True
+        return _render_refer(request, context)
+    decision, _protocol = decide_referral(case, data, timezone.localdate())
+    decision.pop("request", None)
+    context["decision"] = decision_view(case, data, decision, with_values=True)
+    return _render_refer(request, context)
+
+
+@require_GET
+@guarded
+def refer_elements(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The "What to send" ticks for the service (and purpose) chosen: the htmx swap when the
+    service select changes. Without htmx, the refer page for that service."""
+    actor, case = _case_for_referring(request, case_id)
+    context = _refer_context(actor, case)
+    form = _chosen_form(request, context)
+    if not is_htmx(request) or form is None:
+        url = reverse("referrals:refer", kwargs={"case_id": case.pk})
+        if form is not None:
+            url += "?" + request.GET.urlencode()
+        return redirect(url)
+    context["form"] = form
+    return render(request, "referrals/_elements.html", context)
