@@ -196,16 +196,16 @@ def test_parallel_batch_in_process_and_its_worker_steps():
     from amana.protocol.loading import load_protocol
 
     protocol = load_protocol(demo_protocol_path())
-    lines = [json.dumps(REQUEST | {"from": "ngo-psy", "to": "unhcr"}), "", "{bad"]
-    out = io.StringIO()
-    cli.run_parallel_batch(protocol, lines, out, "fr", jobs=2)
-    serial = io.StringIO()
-    cli.run_batch(protocol, lines, serial, "fr")
-    assert out.getvalue() == serial.getvalue() and out.getvalue().count("\n") == 2
+    lines = [json.dumps(REQUEST | {"from": "ngo-psy", "to": "unhcr"}).encode(), b"", b"{bad"]
+    out = io.BytesIO()
+    cli.run_parallel_batch(protocol, io.BytesIO(b"\n".join(lines)), out, "fr", jobs=2)
+    serial = io.BytesIO()
+    cli.run_batch(protocol, io.BytesIO(b"\n".join(lines)), serial, "fr")
+    assert out.getvalue() == serial.getvalue() and out.getvalue().count(b"\n") == 2
     cli._start_worker(protocol, "en")
-    assert cli._decide_chunk(lines).count("\n") == 2
-    assert [len(c) for c in cli._chunks(["x"] * (cli.CHUNK_LINES + 1))] == [cli.CHUNK_LINES, 1]
-    assert [len(c) for c in cli._chunks(["x"] * cli.CHUNK_LINES)] == [cli.CHUNK_LINES]
+    assert cli._decide_chunk(lines).count(b"\n") == 2
+    assert [len(c) for c in cli._chunks([b"x"] * (cli.CHUNK_LINES + 1))] == [cli.CHUNK_LINES, 1]
+    assert [len(c) for c in cli._chunks([b"x"] * cli.CHUNK_LINES)] == [cli.CHUNK_LINES]
 
 
 def test_jobs_option_from_the_command_line(run):

@@ -17,18 +17,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from amana.protocol.cli import decide_line, encode_line
+from amana.protocol.cli import decide_line
 from amana.protocol.loading import load_protocol
 from amana.protocol.model import Protocol
+from amana.protocol.wire import encode, floor_line
 
+# The floor process: the same start-up imports, reading and writing as `amana check --batch`
+# (wire.py: the same decoder and encoder), without loading a protocol or deciding.
 FLOOR_SCRIPT = (
-    "import json,sys\n"
-    "d=json.loads(sys.argv[1])\n"
-    "e=json.JSONEncoder(ensure_ascii=False,separators=(',',':')).encode\n"
-    "w=sys.stdout.write\n"
-    "for line in sys.stdin:\n"
-    "    if line.strip():\n"
-    "        json.loads(line); w(e(d)+'\\n')\n"
+    "import sys\n"
+    "from amana.protocol.wire import run_floor\n"
+    "run_floor(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer)\n"
 )
 
 
@@ -36,38 +35,35 @@ def demo_protocol_path() -> Path:
     return Path(str(resources.files("amana.protocol").joinpath("data/demo.protocol.yaml")))
 
 
-def _requests(protocol: Protocol, n: int, seed: int) -> list[str]:
+def _requests(protocol: Protocol, n: int, seed: int) -> list[bytes]:
     from amana.protocol.generate import make_request
 
     rng = random.Random(seed)
-    return [json.dumps(make_request(rng, protocol)) for _ in range(n)]
+    return [json.dumps(make_request(rng, protocol)).encode() for _ in range(n)]
 
 
-def _floor_line(line: str, decision: dict[str, Any]) -> str:
-    json.loads(line)
-    return encode_line(decision)
-
-
-def typical_decision(protocol: Protocol, lines: list[str]) -> dict[str, Any]:
+def typical_decision(protocol: Protocol, lines: list[bytes]) -> dict[str, Any]:
     """The floor writes this for every line: a real decision of median size from the sample."""
     outputs = sorted((decide_line(protocol, line, "en") for line in lines[:1000]), key=len)
     typical: dict[str, Any] = json.loads(outputs[len(outputs) // 2])
     return typical
 
 
-def _in_process(protocol: Protocol, lines: list[str], typical: dict[str, Any]) -> dict[str, float]:
+def _in_process(
+    protocol: Protocol, lines: list[bytes], typical: dict[str, Any]
+) -> dict[str, float]:
     started = time.perf_counter()
     for line in lines:
         decide_line(protocol, line, "en")
     engine = time.perf_counter() - started
     started = time.perf_counter()
     for line in lines:
-        _floor_line(line, typical)
+        floor_line(line, typical)
     floor = time.perf_counter() - started
     return {"engine_s": engine, "floor_s": floor}
 
 
-def _latencies_ms(protocol: Protocol, lines: list[str]) -> dict[str, float]:
+def _latencies_ms(protocol: Protocol, lines: list[bytes]) -> dict[str, float]:
     clock = time.perf_counter_ns
     samples = []
     for line in lines:
@@ -85,11 +81,13 @@ def _timed(argv: list[str], stdin_path: Path) -> float:
         return time.perf_counter() - started
 
 
-def _end_to_end(protocol_path: Path, lines: list[str], typical: dict[str, Any]) -> dict[str, float]:
+def _end_to_end(
+    protocol_path: Path, lines: list[bytes], typical: dict[str, Any]
+) -> dict[str, float]:
     amana = [sys.executable, "-c", "import sys; from amana.cli import main; sys.exit(main())"]
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "requests.jsonl"
-        batch.write_text("\n".join(lines) + "\n")
+        batch.write_bytes(b"\n".join(lines) + b"\n")
         engine = _timed([*amana, "check", "--protocol", str(protocol_path), "--batch", "-"], batch)
         floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(typical)]
         floor = _timed(floor_cmd, batch)
@@ -106,7 +104,7 @@ def run(n: int, protocol_path: Path, seed: int, end_to_end: bool) -> dict[str, A
         "requests": n,
         "protocol": str(protocol_path),
         "allow_share_in_sample": round(decisions.count("allow") / len(decisions), 3),
-        "floor_line_bytes": len(encode_line(typical)),
+        "floor_line_bytes": len(encode(typical)),
         "in_process": {
             "decisions_per_s": round(n / timing["engine_s"]),
             "floor_lines_per_s": round(n / timing["floor_s"]),

@@ -11,19 +11,21 @@ request. In batch mode a malformed line gives {"error": "..."} on its output lin
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from amana.protocol.engine import evaluate
 from amana.protocol.loading import load_protocol, parse_request_json
 from amana.protocol.model import Protocol
 from amana.protocol.reader import ContractError
 from amana.protocol.texts import LANGUAGES
+from amana.protocol.wire import decode_request, encode
 
-# One encoder for every batch line: compact, UTF-8 text kept as is.
-encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+UNIVERSAL_NEWLINE = re.compile(rb"\r\n?|\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,28 +48,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(name: str) -> IO[str]:
+def _open(name: str, binary: bool) -> IO[Any]:
     if name == "-":
-        return sys.stdin
+        return _binary(sys.stdin) if binary else sys.stdin
     try:
-        return open(name, encoding="utf-8")
+        return open(name, "rb") if binary else open(name, encoding="utf-8")
     except OSError as exc:
         raise ContractError(f"{name}: cannot read ({exc.strerror})") from None
 
 
-def decide_line(protocol: Protocol, line: str, language: str) -> str:
+def decide_line(protocol: Protocol, line: bytes, language: str) -> bytes:
+    """One JSON line in, one out (without its newline); b"" for a line that is only blank."""
     try:
-        request = parse_request_json(line)
+        request = decode_request(line)
     except ContractError as exc:
-        return encode_line({"error": str(exc)})
-    return encode_line(evaluate(protocol, request).to_dict(language))
+        if not line.decode("utf-8").strip():
+            return b""  # blank in Unicode terms, as a text reader sees it: no request
+        return encode({"error": str(exc)})
+    return encode(evaluate(protocol, request).to_dict(language))
 
 
-def run_batch(protocol: Protocol, lines: Iterable[str], out: IO[str], language: str) -> None:
+def _lines(source: IO[bytes]) -> Iterator[bytes]:
+    """The non-blank lines a text reader would give: "\n", "\r\n" and "\r" all end a line."""
+    for line in source:
+        if b"\r" in line:
+            yield from (part for part in UNIVERSAL_NEWLINE.split(line) if part.strip())
+        elif line.strip():
+            yield line
+
+
+def run_batch(protocol: Protocol, source: IO[bytes], out: IO[bytes], language: str) -> None:
     write = out.write
-    for line in lines:
-        if line.strip():
-            write(decide_line(protocol, line, language) + "\n")
+    for line in _lines(source):
+        decided = decide_line(protocol, line, language)
+        if decided:
+            write(decided + b"\n")
+    out.flush()
 
 
 CHUNK_LINES = 2000
@@ -79,14 +95,15 @@ def _start_worker(protocol: Protocol, language: str) -> None:
     _worker = (protocol, language)
 
 
-def _decide_chunk(chunk: list[str]) -> str:
+def _decide_chunk(chunk: list[bytes]) -> bytes:
     assert _worker is not None
     protocol, language = _worker
-    return "".join(decide_line(protocol, line, language) + "\n" for line in chunk if line.strip())
+    decided = (decide_line(protocol, line, language) for line in chunk)
+    return b"".join(line + b"\n" for line in decided if line)
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
+def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
     for line in lines:
         chunk.append(line)
         if len(chunk) == CHUNK_LINES:
@@ -97,7 +114,7 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
 
 
 def run_parallel_batch(
-    protocol: Protocol, lines: Iterable[str], out: IO[str], language: str, jobs: int
+    protocol: Protocol, source: IO[bytes], out: IO[bytes], language: str, jobs: int
 ) -> None:
     """The same output as `run_batch`, in the same order, decided by `jobs` processes."""
     import multiprocessing
@@ -105,21 +122,36 @@ def run_parallel_batch(
     # forkserver: workers start from a clean process, never a fork of a threaded one.
     context = multiprocessing.get_context("forkserver")
     with context.Pool(jobs, initializer=_start_worker, initargs=(protocol, language)) as pool:
-        for text in pool.imap(_decide_chunk, _chunks(lines)):
+        for text in pool.imap(_decide_chunk, _chunks(_lines(source))):
             out.write(text)
+    out.flush()
+
+
+def _binary(stream: IO[str]) -> IO[bytes]:
+    """The bytes under a text stream (a test's StringIO has none: encode it)."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        return cast(IO[bytes], buffer)
+    return io.BytesIO(stream.read().encode("utf-8"))
+
+
+def _binary_out() -> IO[bytes]:
+    sys.stdout.flush()
+    return sys.stdout.buffer
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         protocol = load_protocol(args.protocol)
-        source = _open(args.request)
+        source = _open(args.request, binary=args.batch)
         with source:
             if args.batch and args.jobs > 1:
-                run_parallel_batch(protocol, source, sys.stdout, args.lang, args.jobs)
+                run_parallel_batch(protocol, source, _binary_out(), args.lang, args.jobs)
                 return 0
             if args.batch:
-                run_batch(protocol, source, sys.stdout, args.lang)
+                run_batch(protocol, source, _binary_out(), args.lang)
                 return 0
             request = parse_request_json(source.read())
     except ContractError as exc:

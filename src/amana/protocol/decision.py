@@ -43,12 +43,11 @@ class Decision:
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """The contract's JSON form, with texts in `language` (en, fr, ar)."""
+        allowed = self.allowed
         return {
             "decision": self.decision,
             "share": list(self.share),
-            "withhold": [
-                _withheld(w.element, w.code, self.allowed, language) for w in self.withheld
-            ],
+            "withhold": [_withheld(w.element, w.code, allowed, language) for w in self.withheld],
             "label": self.label,
             "reasons": [_reason(f.code, f.params, language) for f in self.findings],
             "obligations": [_obligation(o, language) for o in self.obligations],

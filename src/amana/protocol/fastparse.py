@@ -72,12 +72,14 @@ def _subject(data: Any) -> Subject:
     if (care is not None and care not in _CARE) or (case is not None and case not in _CASE):
         raise _Slow
     return Subject(
-        age,
-        care,
-        _flag(data, "caregiver_reachable", True),
-        _flag(data, "informing_caregiver_in_best_interests", True),
-        _flag(data, "gbv_survivor", False),
-        case or "open",
+        age=age,
+        care_status=care,
+        caregiver_reachable=_flag(data, "caregiver_reachable", True),
+        informing_caregiver_in_best_interests=_flag(
+            data, "informing_caregiver_in_best_interests", True
+        ),
+        gbv_survivor=_flag(data, "gbv_survivor", False),
+        case_status=case or "open",
     )
 
 
@@ -89,13 +91,13 @@ def _consent(data: Any) -> ConsentRecord:
         raise _Slow
     services = data.get("services")
     return ConsentRecord(
-        giver,
-        kind,
-        frozenset(_strings(data.get("purposes"))),
-        frozenset(_strings(data.get("recipients"))),
-        None if services is None else frozenset(_strings(services)),
-        _day(data.get("on")),
-        stage or "other",
+        given_by=giver,
+        kind=kind,
+        purposes=frozenset(_strings(data.get("purposes"))),
+        recipients=frozenset(_strings(data.get("recipients"))),
+        services=None if services is None else frozenset(_strings(services)),
+        on=_day(data.get("on")),
+        stage=stage or "other",
     )
 
 
@@ -114,7 +116,8 @@ def _best_interests(data: Any) -> BestInterests | None:
         raise _Slow
     assessed = data.get("assessed_on")
     return BestInterests(
-        None if assessed is None else _day(assessed), _flag(data, "supports_sharing", False)
+        assessed_on=None if assessed is None else _day(assessed),
+        supports_sharing=_flag(data, "supports_sharing", False),
     )
 
 
@@ -127,9 +130,9 @@ def _exceptional(data: Any) -> Exceptional | None:
     if assessment is not None and type(assessment) is not str:
         raise _Slow
     return Exceptional(
-        _optional_text(data.get("circumstance")) or "",
-        (assessment.strip() or None) if assessment is not None else None,
-        _flag(data, "recipient_assessed_safe", False),
+        circumstance=_optional_text(data.get("circumstance")) or "",
+        risk_assessment=(assessment.strip() or None) if assessment is not None else None,
+        recipient_assessed_safe=_flag(data, "recipient_assessed_safe", False),
     )
 
 
@@ -154,17 +157,17 @@ def _fast_request(data: Any) -> Request:
     if basis not in _BASES:
         raise _Slow
     return Request(
-        _day(data.get("at")),
-        _text(data.get("from")),
-        _text(data.get("to")),
-        _text(data.get("purpose")),
-        _optional_text(data.get("service")),
-        basis,
-        _subject(data.get("subject")),
-        _elements(data.get("elements")),
-        _consents(data.get("consents")),
-        _best_interests(data.get("best_interests")),
-        _exceptional(data.get("exceptional")),
-        _optional_text(data.get("contact_method")),
-        _optional_text(data.get("label")),
+        at=_day(data.get("at")),
+        sender=_text(data.get("from")),
+        recipient=_text(data.get("to")),
+        purpose=_text(data.get("purpose")),
+        service=_optional_text(data.get("service")),
+        legal_basis=basis,
+        subject=_subject(data.get("subject")),
+        elements=_elements(data.get("elements")),
+        consents=_consents(data.get("consents")),
+        best_interests=_best_interests(data.get("best_interests")),
+        exceptional=_exceptional(data.get("exceptional")),
+        contact_method=_optional_text(data.get("contact_method")),
+        label=_optional_text(data.get("label")),
     )

@@ -5,23 +5,29 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from amana.protocol import vocabulary as v
 from amana.protocol.fastparse import _Slow, fast_request
 from amana.protocol.model import (
+    Basis,
     BestInterests,
     Breach,
+    CareStatus,
+    CaseStatus,
+    ConsentKind,
     ConsentRecord,
     Exceptional,
+    Giver,
     Participant,
     Protocol,
     PurposeSpec,
     Request,
     Service,
     Settings,
+    Stage,
     Subject,
     Suspension,
 )
@@ -175,26 +181,30 @@ def load_protocol(path: str | Path) -> Protocol:
 def _consent(node: Node) -> ConsentRecord:
     services = node.get("services").optional_strings()
     return ConsentRecord(
-        given_by=node.require("given_by").choice(v.GIVERS),
-        kind=node.require("kind").choice(v.CONSENT_KINDS),
+        given_by=cast("Giver", node.require("given_by").choice(v.GIVERS)),
+        kind=cast("ConsentKind", node.require("kind").choice(v.CONSENT_KINDS)),
         purposes=frozenset(node.require("purposes").strings()),
         recipients=frozenset(node.require("recipients").strings()),
         services=None if services is None else frozenset(services),
         on=node.require("on").day(),
-        stage=node.get("stage").optional_choice(v.STAGES, "other") or "other",
+        stage=cast("Stage", node.get("stage").optional_choice(v.STAGES, "other") or "other"),
     )
 
 
 def _subject(node: Node) -> Subject:
     return Subject(
         age=node.require("age").integer(),
-        care_status=node.get("care_status").optional_choice(v.CARE_STATUSES, None),
+        care_status=cast(
+            "CareStatus | None", node.get("care_status").optional_choice(v.CARE_STATUSES, None)
+        ),
         caregiver_reachable=node.get("caregiver_reachable").boolean(True),
         informing_caregiver_in_best_interests=node.get(
             "informing_caregiver_in_best_interests"
         ).boolean(True),
         gbv_survivor=node.get("gbv_survivor").boolean(False),
-        case_status=node.get("case_status").optional_choice(v.CASE_STATUSES, "open") or "open",
+        case_status=cast(
+            "CaseStatus", node.get("case_status").optional_choice(v.CASE_STATUSES, "open") or "open"
+        ),
     )
 
 
@@ -236,7 +246,7 @@ def request_from_data(data: Any) -> Request:
         recipient=root.require("to").text(),
         purpose=root.require("purpose").text(),
         service=root.get("service").optional_text(),
-        legal_basis=root.require("legal_basis").choice(v.BASES),
+        legal_basis=cast("Basis", root.require("legal_basis").choice(v.BASES)),
         subject=_subject(root.require("subject")),
         elements=_elements(root.require("elements")),
         consents=tuple(_consent(item) for item in root.get("consents").optional_items()),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,57 +78,63 @@ class Protocol:
     interim_last_day: date | None = None
 
 
-@dataclass(slots=True)
-class Subject:
-    age: int
-    care_status: str | None = None
+# The request side is decoded straight from JSON by `wire.py` (msgspec, typed): these types are
+# both the model and the schema of the fast path. Anything they do not accept goes to the
+# validating reader, which explains the problem (see `wire.decode_request`).
+Text = Annotated[str, Meta(min_length=1)]
+CareStatus = Literal["with_parents", "separated", "unaccompanied", "adult"]
+CaseStatus = Literal["open", "closed"]
+Giver = Literal["child", "caregiver", "adult_subject"]
+ConsentKind = Literal["consent", "assent", "refusal", "withdrawal"]
+Stage = Literal["intake", "closure", "other"]
+Basis = Literal["consent", "vital_interests", "best_interests", "mandate", "safety_security"]
+
+
+class Subject(Struct, kw_only=True, gc=False):
+    age: Annotated[int, Meta(ge=0)]
+    care_status: CareStatus | None = None
     caregiver_reachable: bool = True
     informing_caregiver_in_best_interests: bool = True
     gbv_survivor: bool = False
-    case_status: str = "open"
+    case_status: CaseStatus = "open"
 
     @property
     def is_child(self) -> bool:
         return self.age < 18 and self.care_status != "adult"
 
 
-@dataclass(slots=True)
-class ConsentRecord:
-    given_by: str
-    kind: str
-    purposes: frozenset[str]
-    recipients: frozenset[str]
-    services: frozenset[str] | None
+class ConsentRecord(Struct, kw_only=True, gc=False):
+    given_by: Giver
+    kind: ConsentKind
+    purposes: frozenset[Text]
+    recipients: frozenset[Text]
+    services: frozenset[Text] | None = None
     on: date
-    stage: str = "other"
+    stage: Stage = "other"
 
 
-@dataclass(slots=True)
-class BestInterests:
-    assessed_on: date | None
-    supports_sharing: bool
+class BestInterests(Struct, kw_only=True, gc=False):
+    assessed_on: date | None = None
+    supports_sharing: bool = False
 
 
-@dataclass(slots=True)
-class Exceptional:
-    circumstance: str
-    risk_assessment: str | None
-    recipient_assessed_safe: bool
+class Exceptional(Struct, kw_only=True, gc=False):
+    circumstance: Text = ""
+    risk_assessment: str | None = None
+    recipient_assessed_safe: bool = False
 
 
-@dataclass(slots=True)
-class Request:
+class Request(Struct, kw_only=True, gc=False, rename={"sender": "from", "recipient": "to"}):
     at: date
-    sender: str
-    recipient: str
-    purpose: str
-    service: str | None
-    legal_basis: str
+    sender: Text
+    recipient: Text
+    purpose: Text
+    service: Text | None = None
+    legal_basis: Basis
     subject: Subject
-    elements: tuple[str, ...]
+    elements: Annotated[tuple[Text, ...], Meta(min_length=1)]
     consents: tuple[ConsentRecord, ...] = ()
     best_interests: BestInterests | None = None
     exceptional: Exceptional | None = None
-    contact_method: str | None = None
-    label: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    contact_method: Text | None = None
+    label: Text | None = None

@@ -1,0 +1,96 @@
+"""JSON in and out for `amana check --batch` (msgspec), and the floor it is measured against.
+
+A request line is decoded straight into the model's typed structs: msgspec checks the types,
+the fixed vocabularies, the dates and empty strings in C. The two checks types cannot express
+(no blank string, the elements without repeats) are made here. Whatever the fast decoder does
+not accept goes to the validating reader, which either reads it the same way or names the key
+path and the problem, so both paths accept exactly the same lines (a property test holds them
+to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, BinaryIO, Final
+
+import msgspec
+
+from amana.protocol.loading import parse_request_json
+from amana.protocol.model import Request
+
+_decode: Final = msgspec.json.Decoder(Request).decode
+# One encoder for every output line: compact UTF-8, keys in the order given.
+encode: Final = msgspec.json.Encoder().encode
+
+# Strings already known not to be blank (and None, for an absent optional text): most requests
+# repeat the same ids and words, and a set lookup (in C, on the string's cached hash) is cheaper
+# than stripping each one again. Bounded, so that odd input cannot grow it without end.
+_NOT_BLANK: set[str | None] = {None}
+_NOT_BLANK_MAX: Final = 50_000
+
+
+class _Slow(Exception):
+    """Leave the fast path; the validating reader will explain."""
+
+
+def _learn(values: Iterable[str | None]) -> None:
+    """Check values the set does not know yet: blank ones leave the fast path."""
+    for value in values:
+        if value is not None and not value.strip():
+            raise _Slow
+    if len(_NOT_BLANK) < _NOT_BLANK_MAX:
+        _NOT_BLANK.update(values)
+
+
+def _settle(request: Request) -> None:
+    """The checks the types cannot make; raises `_Slow` where the validator must decide."""
+    known = _NOT_BLANK
+    texts = (
+        request.sender,
+        request.recipient,
+        request.purpose,
+        request.service,
+        request.contact_method,
+        request.label,
+        *request.elements,
+    )
+    if not known.issuperset(texts):
+        _learn(texts)
+    for consent in request.consents:
+        if not (consent.purposes <= known and consent.recipients <= known):
+            _learn(consent.purposes | consent.recipients)
+        if consent.services is not None and not consent.services <= known:
+            _learn(consent.services)
+    exceptional = request.exceptional
+    if exceptional is not None:
+        _learn((exceptional.circumstance or None,))
+        if exceptional.risk_assessment is not None:
+            exceptional.risk_assessment = exceptional.risk_assessment.strip() or None
+    if len(set(request.elements)) != len(request.elements):
+        request.elements = tuple(dict.fromkeys(request.elements))
+
+
+def decode_request(line: bytes) -> Request:
+    """One request from one JSON line; `ContractError` (or `UnicodeDecodeError`) if malformed."""
+    try:
+        request = _decode(line)
+        _settle(request)
+    except (msgspec.DecodeError, _Slow):
+        return parse_request_json(line.decode("utf-8"))
+    return request
+
+
+def floor_line(line: bytes, decision: Any) -> bytes:
+    """The floor: read the line as the command does, and write a decision without deciding."""
+    _decode(line)
+    return encode(decision)
+
+
+def run_floor(decision_json: str, source: BinaryIO, out: BinaryIO) -> None:
+    """`amana bench`'s floor process: `check --batch` without deciding, same reading and writing."""
+    decision = msgspec.json.decode(decision_json)
+    write = out.write
+    for line in source:
+        if line.strip():
+            write(floor_line(line, decision) + b"\n")
+    out.flush()
