@@ -23,7 +23,8 @@ USAGE = """usage: amana COMMAND [ARGS]
   seed --cases N --seed S       synthetic multi-agency cases for benchmarks
   protocol load FILE | list     store a protocol version / list stored protocols
   check --protocol FILE REQ     decide one sharing request (no database needed)
-  bench audit|cases|decisions   benchmarks (JSON on stdout)
+  bench audit|cases|referrals|decisions
+                                benchmarks (JSON on stdout)
   manage ARGS...                any Django management command
 """
 

@@ -30,7 +30,7 @@ from amana.audit.models import AuditEntry
 from amana.audit.sealer import seal_pending
 from amana.audit.verify import verify_log
 
-TARGETS = ("audit", "cases")
+TARGETS = ("audit", "cases", "referrals")
 
 
 def _positive(text: str) -> int:
@@ -141,17 +141,23 @@ def bench_audit(writers: int, entries: int) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Benchmarks (JSON on stdout). Targets: audit, cases (`decisions` runs without Django)."
+    help = (
+        "Benchmarks (JSON on stdout). Targets: audit, cases, referrals"
+        " (`decisions` runs without Django)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="what to measure: audit or cases")
+        parser.add_argument("target", help="what to measure: audit, cases or referrals")
         parser.add_argument("--samples", type=_positive, default=200, help="cases: repetitions")
         parser.add_argument("--writers", type=_positive, help="threads (8; 2 on SQLite)")
         parser.add_argument("--entries", type=_positive, default=2000, help="entries in all")
+        parser.add_argument("--n", type=_positive, default=1000, help="referrals: timed sends")
+        parser.add_argument("--warmup", type=int, default=20, help="referrals: untimed sends")
+        parser.add_argument("--seed", type=int, default=7, help="referrals: the mix's seed")
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target not in TARGETS:
-            self._fail(f"unknown target {target!r}: expected audit, cases or decisions")
+            self._fail(f"unknown target {target!r}: expected audit, cases, referrals or decisions")
         if settings.AMANA_ENV == "production":
             self._fail("bench audit writes permanent audit entries; run it on a scratch database")
         if target == "cases":
@@ -159,6 +165,15 @@ class Command(BaseCommand):
 
             try:
                 result = bench_cases(options["samples"])
+            except LookupError as exc:
+                self._fail(str(exc))
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        if target == "referrals":
+            from amana.referrals.bench import bench_referrals
+
+            try:
+                result = bench_referrals(options["n"], max(0, options["warmup"]), options["seed"])
             except LookupError as exc:
                 self._fail(str(exc))
             self.stdout.write(json.dumps(result, indent=2))
