@@ -72,6 +72,7 @@ def transfer(request: HttpRequest, case_id: str) -> HttpResponse:
         "case": case,
         "version": version,
         "blocked": transfer_blocked(case),
+        "transfer_page": True,
     }
     if request.method != "POST":
         context["form"] = TransferForm(recipients=recipients)
