@@ -157,11 +157,11 @@ def test_the_standing_memo_keeps_a_few_protocols_and_a_bounded_number_of_keys(mo
     copies = [dataclasses.replace(PROTOCOLS[0]) for _ in range(10)]
     for protocol in copies:
         evaluate(protocol, request)
-    assert len(engine._STANDING) <= 8
+    assert len(engine._TABLES) <= 8
     monkeypatch.setattr(engine, "_STANDING_MAX", 0)
-    engine._STANDING.clear()
+    engine._TABLES.clear()
     evaluate(PROTOCOLS[0], request)
-    assert all(not memo for _, memo in engine._STANDING.values())
+    assert all(not kept.standing for kept in engine._TABLES.values())
 
 
 def engine_protocol_path():

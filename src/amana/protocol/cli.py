@@ -65,7 +65,7 @@ def decide_line(protocol: Protocol, line: bytes, language: str) -> bytes:
         if not line.decode("utf-8").strip():
             return b""  # blank in Unicode terms, as a text reader sees it: no request
         return encode({"error": str(exc)})
-    return encode(evaluate(protocol, request).to_dict(language))
+    return evaluate(protocol, request).to_json(language)
 
 
 def _lines(source: IO[bytes]) -> Iterator[bytes]:

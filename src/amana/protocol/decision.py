@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
+
+import msgspec
 
 from amana.protocol.codes import SOURCES, Code, Obligation
 from amana.protocol.findings import Finding, Withheld
@@ -18,12 +19,13 @@ from amana.protocol.texts import (
 )
 
 WORD_KEYS = frozenset({"giver", "role"})
+# The batch path's encoder (wire.py uses the same settings): compact UTF-8, keys in order.
+_encode: Final = msgspec.json.Encoder().encode
 ALLOW = "allow"
 DENY = "deny"
 
 
-@dataclass(slots=True)
-class Decision:
+class Decision(msgspec.Struct, kw_only=True, gc=False):
     decision: str
     share: tuple[str, ...]
     withheld: tuple[Withheld, ...]
@@ -50,8 +52,25 @@ class Decision:
             "withhold": [_withheld(w.element, w.code, allowed, language) for w in self.withheld],
             "label": self.label,
             "reasons": [_reason(f.code, f.params, language) for f in self.findings],
-            "obligations": [_obligation(o, language) for o in self.obligations],
+            "obligations": list(_obligations(self.obligations, language)),
         }
+
+    def to_json(self, language: str = "en") -> bytes:
+        """`to_dict` as one compact JSON line (the batch output), byte for byte what encoding
+        `to_dict` gives: each entry's JSON is kept per exact (entry, language) and spliced in."""
+        allowed = self.decision == ALLOW
+        return _encode(
+            {
+                "decision": self.decision,
+                "share": self.share,
+                "withhold": [
+                    _withheld_json(w.element, w.code, allowed, language) for w in self.withheld
+                ],
+                "label": self.label,
+                "reasons": [_reason_json(f.code, f.params, language) for f in self.findings],
+                "obligations": _obligations_json(self.obligations, language),
+            }
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -72,6 +91,26 @@ def _reason(code: Code, params: tuple[tuple[str, str], ...], language: str) -> d
 def _withheld(element: str, code: Code, allowed: bool, language: str) -> dict[str, str]:
     template = WITHHELD.get(code, DENIED_ELEMENT) if allowed or code in WITHHELD else DENIED_ELEMENT
     return {"element": element, "code": str(code), "text": translate(template, language)}
+
+
+@lru_cache(maxsize=4096)
+def _reason_json(code: Code, params: tuple[tuple[str, str], ...], language: str) -> msgspec.Raw:
+    return msgspec.Raw(_encode(_reason(code, params, language)))
+
+
+@lru_cache(maxsize=1024)
+def _withheld_json(element: str, code: Code, allowed: bool, language: str) -> msgspec.Raw:
+    return msgspec.Raw(_encode(_withheld(element, code, allowed, language)))
+
+
+@lru_cache(maxsize=64)
+def _obligations_json(obligations: tuple[Obligation, ...], language: str) -> msgspec.Raw:
+    return msgspec.Raw(_encode(_obligations(obligations, language)))
+
+
+@lru_cache(maxsize=64)
+def _obligations(obligations: tuple[Obligation, ...], language: str) -> tuple[dict[str, str], ...]:
+    return tuple(_obligation(o, language) for o in obligations)
 
 
 @lru_cache(maxsize=64)

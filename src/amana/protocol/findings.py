@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from amana.protocol.codes import Code
 from amana.protocol.model import Protocol, Request
 from amana.protocol.rules.consent import ConsentState, read_consents
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Struct, frozen=True, gc=False):
+    """Immutable (built in C), so a finding that never varies can be built once and shared."""
+
     code: Code
     denies: bool
     params: tuple[tuple[str, str], ...] = ()
@@ -24,8 +25,7 @@ def note(code: Code, **params: str) -> Finding:
     return Finding(code, False, tuple(params.items()))
 
 
-@dataclass(slots=True)
-class Withheld:
+class Withheld(Struct, frozen=True, gc=False):
     element: str
     code: Code
 

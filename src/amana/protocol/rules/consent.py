@@ -7,6 +7,7 @@ agreements that still stand and whether the latest word is a refusal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from amana.protocol.model import ConsentRecord, Request
 
@@ -40,11 +41,6 @@ def _relevant(record: ConsentRecord, request: Request) -> bool:
     return covers(record, request)
 
 
-def _order(record: ConsentRecord) -> tuple[object, bool]:
-    """By date; on the same day a refusal comes last, so it outweighs an agreement."""
-    return (record.on, record.kind in REFUSING)
-
-
 @dataclass(slots=True)
 class ConsentState:
     standing: dict[str, list[ConsentRecord]] = field(default_factory=dict)
@@ -58,14 +54,21 @@ class ConsentState:
 
 
 def read_consents(request: Request) -> ConsentState:
-    """One pass over the records that bear on this disclosure, oldest first."""
+    """What stands for each giver, read by date: a refusal or withdrawal outweighs every
+    agreement up to its day (the same day included) and the latest one is what counts; the
+    agreements given after it stand, and if there are none the giver's word is a refusal."""
     state = ConsentState()
-    relevant = [record for record in request.consents if _relevant(record, request)]
-    for record in sorted(relevant, key=_order):
-        if record.kind in REFUSING:
-            state.standing[record.given_by] = []
-            state.refused.add(record.given_by)
-        else:
+    agreements: list[ConsentRecord] = []
+    last_refusal: dict[str, date] = {}
+    for record in request.consents:
+        if not _relevant(record, request):
+            continue
+        if record.kind not in REFUSING:
+            agreements.append(record)
+        elif record.on >= last_refusal.get(record.given_by, record.on):
+            last_refusal[record.given_by] = record.on
+    for record in agreements:
+        if record.given_by not in last_refusal or record.on > last_refusal[record.given_by]:
             state.standing.setdefault(record.given_by, []).append(record)
-            state.refused.discard(record.given_by)
+    state.refused.update(giver for giver in last_refusal if giver not in state.standing)
     return state
