@@ -109,6 +109,12 @@ def test_an_agreement_after_a_refusal_stands_and_one_the_same_day_does_not():
     assert later.has_agreement("caregiver", frozenset({"consent"})) and not later.refused
     same_day = state(record("consent", 2), record("refusal", 2))
     assert same_day.refused == {"caregiver"} and not same_day.standing
+    # Records out of date order: the latest refusal counts even when an earlier one comes after
+    # it, so an agreement between the two does not stand; one after both does.
+    between = state(record("withdrawal", 1), record("consent", 2), record("refusal", 3))
+    assert between.refused == {"caregiver"} and not between.standing
+    after = state(record("withdrawal", 2), record("refusal", 3), record("consent", 1))
+    assert after.has_agreement("caregiver", frozenset({"consent"})) and not after.refused
 
 
 @settings(max_examples=400, deadline=None)
