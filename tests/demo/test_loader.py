@@ -34,6 +34,11 @@ def test_demo_cases_with_consent_may_be_referred_and_a_second_load_adds_nothing(
     assert case is not None
     decision, _ = decide_referral(case, _resettlement(), timezone.localdate())
     assert decision["decision"] == "allow", decision["reasons"]
+    assert case.care_arrangement in {"parents", "kinship"}
+    assert case.child.birth_year or case.child.date_of_birth
+    records_of_case = ConsentRecord.objects.filter(case=case)
+    feedback = [r for r in records_of_case if "feedback_service" in r.purposes]
+    assert {tuple(r.recipients) for r in feedback} == {("ngo-psy",)}
     records = ConsentRecord.objects.count()
     load_demo()
     assert ConsentRecord.objects.count() == records

@@ -102,7 +102,9 @@ DEMO_CONSENT_RECIPIENTS = ["unhcr", "ngo-livelihoods", "imc", "ngo-legal"]
 
 def _ensure_demo_consents() -> None:
     """A few of Amira's cases (NGO C) carry a caregiver's consent and the child's assent to
-    referrals, so a referral can be tried in the demo without recording consent first."""
+    referrals, and to the service provider telling NGO C what was provided, so a referral and
+    its feedback can be tried in the demo without recording consent first. Only children whose
+    age is known and who live with a caregiver who can consent are chosen."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -114,22 +116,39 @@ def _ensure_demo_consents() -> None:
     worker = User.objects.filter(username="amira.cw").first()
     if worker is None or ConsentRecord.objects.exists():
         return
-    cases = Case.objects.filter(assignments__user=worker, status=Case.Status.OPEN)
     given_on = timezone.localdate() - timedelta(days=3)
-    for case in cases.order_by("case_number")[:DEMO_CONSENT_CASES]:
-        for given_by, kind in (("caregiver", "consent"), ("child", "assent")):
-            do_record_consent(
-                case=case,
-                given_by=given_by,
-                kind=kind,
-                purposes=["referral_immediate", "feedback_service"],
-                recipients=DEMO_CONSENT_RECIPIENTS,
-                stage="intake",
-                method="oral" if kind == "assent" else "written",
-                language="ar",
-                given_on=given_on,
-                actor=worker,
-            )
+    own = worker.agency.slug
+    grants = (
+        (["referral_immediate"], DEMO_CONSENT_RECIPIENTS),
+        (["feedback_service"], [own]),
+    )
+    for case in _cases_with_a_caregiver(worker)[:DEMO_CONSENT_CASES]:
+        for purposes, recipients in grants:
+            for given_by, kind in (("caregiver", "consent"), ("child", "assent")):
+                do_record_consent(
+                    case=case,
+                    given_by=given_by,
+                    kind=kind,
+                    purposes=purposes,
+                    recipients=recipients,
+                    stage="intake",
+                    method="oral" if kind == "assent" else "written",
+                    language="ar",
+                    given_on=given_on,
+                    actor=worker,
+                )
+
+
+def _cases_with_a_caregiver(worker: User) -> list[Any]:
+    from amana.cases.models import Case
+
+    cases = (
+        Case.objects.filter(assignments__user=worker, status=Case.Status.OPEN)
+        .filter(care_arrangement__in=[Case.CareArrangement.PARENTS, Case.CareArrangement.KINSHIP])
+        .select_related("child")
+        .order_by("case_number")
+    )
+    return [case for case in cases if case.child.birth_year or case.child.date_of_birth]
 
 
 def _demo_usernames() -> list[str]:
