@@ -109,7 +109,6 @@ def _ensure_demo_consents() -> None:
 
     from django.utils import timezone
 
-    from amana.cases.models import Case
     from amana.consent.actions import do_record_consent
     from amana.consent.models import ConsentRecord
 
