@@ -18,6 +18,7 @@ ENV_PRODUCTION = "production"
 ENV_TEST = "test"
 KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
 KEY_BYTES = 32
+EXCEPTIONAL_DAYS = 7
 
 
 class ConfigError(Exception):
@@ -38,6 +39,8 @@ class Config:
     csrf_trusted_origins: list[str] = field(default_factory=list)
     require_2fa: bool = False
     debug: bool = False
+    # How many days an approved exceptional circumstance supports sharing without consent.
+    exceptional_days: int = EXCEPTIONAL_DAYS
 
     @property
     def production(self) -> bool:
@@ -119,6 +122,15 @@ def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name}: expected true or false, got {raw!r}")
 
 
+def _positive_int(environ: dict[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name}: expected a whole number of days, at least 1, got {raw!r}")
+    return int(raw)
+
+
 def _secret(environ: dict[str, str], name: str, env: str, fallback: Path, nbytes: int) -> str:
     raw = environ.get(name, "").strip()
     if raw:
@@ -163,4 +175,5 @@ def load(environ: dict[str, str] | None = None) -> Config:
         csrf_trusted_origins=_split_list(env_map.get("CSRF_TRUSTED_ORIGINS", "")),
         require_2fa=_bool(env_map, "AMANA_REQUIRE_2FA", env == ENV_PRODUCTION),
         debug=_bool(env_map, "AMANA_DEBUG", False),
+        exceptional_days=_positive_int(env_map, "AMANA_EXCEPTIONAL_DAYS", EXCEPTIONAL_DAYS),
     )

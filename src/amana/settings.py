@@ -24,6 +24,7 @@ AMANA_REQUIRE_2FA = CONFIG.require_2fa
 AMANA_FIELD_KEYS = CONFIG.field_keys
 AMANA_ACTIVE_FIELD_KEY = CONFIG.active_field_key
 AMANA_BLIND_INDEX_KEY = CONFIG.blind_index_key
+AMANA_EXCEPTIONAL_DAYS = CONFIG.exceptional_days
 
 
 def _database(url: str) -> dict[str, Any]:

@@ -255,3 +255,21 @@ def test_overdue_referrals_are_shown_only_to_the_sending_side(world):
     answered.status = "accepted"
     answered.save()
     assert logged_in(world.worker).get("/referrals/sent/").context["rows"] == []
+
+
+def test_a_closed_case_preview_the_check_refuses_is_a_400_showing_the_error(world, monkeypatch):
+    from amana.accounts.errors import ActionError
+
+    def refuse(*args, **kwargs):
+        raise ActionError("purpose", "Not for this case.")
+
+    archive_consent(world)
+    monkeypatch.setattr("amana.referrals.views.common.decide_referral", refuse)
+    client = logged_in(world.worker)
+    page = client.post(closed_url(world), CLOSED | {"step": "preview"}, HTTP_HX_REQUEST="true")
+    html = page.content.decode()
+    assert page.status_code == 400 and html.lstrip().startswith('<div id="closed-panel">')
+    assert "Not for this case." in html and "(version" not in html
+    monkeypatch.undo()
+    fine = client.post(closed_url(world), CLOSED | {"step": "preview"}, HTTP_HX_REQUEST="true")
+    assert fine.status_code == 200 and "Not for this case." not in fine.content.decode()

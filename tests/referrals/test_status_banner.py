@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import load_protocol_file
+from amana.protocols.models import ProtocolVersion
 from tests.referrals.test_views import make_world
 
 pytestmark = pytest.mark.django_db
 
 
 def _load_interim(tmp_path: Path, started_days_ago: int) -> None:
-    """A draft of the demo protocol, not yet in force, case management started some days ago."""
+    """A draft of the demo protocol, not yet in force, case management started some days ago —
+    the only protocol stored (a signed one in force would be chosen over the draft)."""
+    ProtocolVersion.objects.all().delete()
     document = yaml.safe_load(demo_protocol_path().read_text(encoding="utf-8"))
     document["id"] = "demo-draft"
     document["effective_from"] = None

@@ -213,3 +213,33 @@ def test_only_the_recipient_agency_answers_a_transfer(world):
         answer = logged_in(user).post(f"/referrals/{referral.pk}/respond/", {"answer": "accept"})
         assert answer.status_code == 404
     assert Case.objects.count() == 1 and Referral.objects.get().status == "pending"
+
+
+def test_the_packet_of_a_transfer_says_the_case_moves(world):
+    referral = sent_transfer(world)
+    html = logged_in(world.imc).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "If you accept it, a new case is opened at your agency" in html
+    assert "The case itself stays with them." not in html
+
+
+def test_a_transfer_preview_the_check_refuses_is_a_400_showing_the_error(world, monkeypatch):
+    from amana.accounts.errors import ActionError
+
+    def refuse(*args, **kwargs):
+        raise ActionError("recipient", "This agency cannot receive the transfer.")
+
+    monkeypatch.setattr("amana.referrals.views.common.decide_referral", refuse)
+    client = logged_in(world.worker)
+    page = client.post(transfer_url(world), FORM | {"step": "preview"}, HTTP_HX_REQUEST="true")
+    html = page.content.decode()
+    assert page.status_code == 400 and html.lstrip().startswith('<div id="transfer-panel">')
+    assert "This agency cannot receive the transfer." in html
+    monkeypatch.undo()
+    agree(world, "case_transfer", "imc")
+    fine = client.post(transfer_url(world), FORM | {"step": "preview"}, HTTP_HX_REQUEST="true")
+    assert fine.status_code == 200 and "cannot receive" not in fine.content.decode()
+
+
+def test_the_transfer_page_shows_the_protocol_once(world):
+    html = logged_in(world.worker).get(transfer_url(world)).content.decode()
+    assert html.count("protocol-status") == 1 and "(version" not in html

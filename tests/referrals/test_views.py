@@ -451,3 +451,169 @@ def test_the_case_page_shows_the_ledger_with_refused_attempts(client, world):
     assert response.status_code == 200
     case_page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "sharing ledger" in case_page and "Refused" in case_page and "UNHCR" in case_page
+
+
+# --- Review of issue 5: errors shown, wording, dead ends -----------------------------------
+
+
+def _refuse_to_decide(monkeypatch) -> None:
+    from amana.accounts.errors import ActionError
+
+    def refuse(*args, **kwargs):
+        raise ActionError("age", "Record the child's date of birth before sharing.")
+
+    monkeypatch.setattr("amana.referrals.views.common.decide_referral", refuse)
+
+
+def test_a_preview_the_check_refuses_is_a_400_showing_the_error(client, world, monkeypatch):
+    _refuse_to_decide(monkeypatch)
+    client = logged_in(client, world.worker)
+    page = client.post(refer_url(world), FORM | {"step": "preview"}, HTTP_HX_REQUEST="true")
+    html = page.content.decode()
+    assert page.status_code == 400 and "decision" not in page.context
+    assert html.lstrip().startswith('<div id="referral-panel">')
+    assert "Record the child&#x27;s date of birth before sharing." in html
+    assert 'role="alert"' in html and not LedgerEntry.objects.exists()
+    full = client.post(refer_url(world), FORM | {"step": "preview"})
+    assert full.status_code == 400 and "date of birth" in full.content.decode()
+
+
+def test_a_preview_the_check_takes_is_200_without_errors(client, world):
+    page = logged_in(client, world.worker).post(
+        refer_url(world), FORM | {"step": "preview"}, HTTP_HX_REQUEST="true"
+    )
+    assert page.status_code == 200 and 'role="alert"' not in page.content.decode()
+
+
+def test_htmx_swaps_field_errors_in_but_not_other_errors(client, world):
+    """htmx 2 leaves 4xx answers unswapped unless told: 400/409/422 carry a form to show."""
+    html = logged_in(client, world.worker).get(refer_url(world)).content.decode()
+    config = json.loads(html.split('name="htmx-config" content=\'')[1].split("'")[0])
+    handling = config["responseHandling"]
+    assert handling[0] == {"code": "204", "swap": False}
+    swapped = {"code": "^4(00|09|22)$", "swap": True, "error": False}
+    assert swapped in handling
+    assert handling[-1] == {"code": "[45]..", "swap": False, "error": True}
+    assert handling.index(swapped) < len(handling) - 1
+    assert config["allowEval"] is False and config["selfRequestsOnly"] is True
+
+
+def test_the_preview_shows_labels_and_keeps_the_codes_in_technical_details(client, world):
+    give_consent(world)
+    asked = FORM | {
+        "step": "preview",
+        "elements": [*FORM["elements"], "incident_narrative"],
+        "incident_narrative": "What happened.",
+    }
+    html = logged_in(client, world.worker).post(refer_url(world), asked).content.decode()
+    decision = html.split('id="decision"')[1].split("</section>")[0]
+    shown, details = decision.split('<details class="technical-details">')
+    assert "Full name" in shown and "Incident narrative" in shown
+    assert "<code>" not in shown and "full_name" not in shown
+    assert "elements.not_agreed" not in shown
+    assert "Technical details" in details
+    assert "<code>full_name</code>" in details and "<code>elements.not_agreed</code>" in details
+
+
+def test_the_refused_preview_shows_reason_codes_only_in_technical_details(client, world):
+    html = (
+        logged_in(client, world.worker)
+        .post(refer_url(world), FORM | {"step": "preview"})
+        .content.decode()
+    )
+    shown, details = html.split('id="decision"')[1].split('<details class="technical-details">')
+    assert "consent.missing" not in shown and "<code>consent.missing</code>" in details
+
+
+def test_the_preview_warns_of_a_phone_contact_without_a_phone_number(client, world):
+    give_consent(world)
+    page = logged_in(client, world.worker).post(refer_url(world), FORM | {"step": "preview"})
+    assert page.context["decision"]["contact_warning"]
+    assert "The recipient will have no phone number" in page.content.decode()
+
+
+def test_no_phone_warning_for_another_contact_method(client, world):
+    give_consent(world)
+    asked = FORM | {"step": "preview", "contact_method": "in_person_at_office"}
+    page = logged_in(client, world.worker).post(refer_url(world), asked)
+    assert page.context["decision"]["contact_warning"] == ""
+    assert "no phone number" not in page.content.decode()
+
+
+def test_the_refer_page_shows_the_protocol_once(client, world):
+    html = logged_in(client, world.worker).get(refer_url(world)).content.decode()
+    assert html.count("protocol-status") == 1 and "Protocol in force" in html
+    assert "(version" not in html and "Interim individual sharing" not in html
+
+
+def test_a_revoked_referral_says_so_and_nothing_more(client, world):
+    give_consent(world)
+    referral = send(world)
+    withdraw_consent(world)
+    page = logged_in(client, world.officer).get(f"/referrals/{referral.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 404
+    assert "This referral is not available to you." in html and "revoked" in html
+    assert "ask its supervisor" not in html and "Nour Haddad" not in html
+    assert "NGO C" not in html and "Resettlement" not in html
+    # Never addressed to them, or revoked: the same page, so it reveals nothing.
+    other = logged_in(Client(), world.bystander).get(f"/referrals/{referral.pk}/")
+    assert other.status_code == 404
+    assert "This referral is not available to you." in other.content.decode()
+
+
+def test_a_pending_referral_packet_still_opens(client, world):
+    give_consent(world)
+    referral = send(world)
+    page = logged_in(client, world.officer).get(f"/referrals/{referral.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "not available to you" not in html
+    assert "The case itself stays with them." in html
+    assert f'<bdi dir="ltr">{timezone.localtime(referral.sent_at):%Y-%m-%d}</bdi>' in html
+
+
+def test_a_case_not_found_keeps_the_case_page(client, world):
+    page = logged_in(client, world.bystander).get(refer_url(world))
+    assert page.status_code == 404 and "Case not found" in page.content.decode()
+
+
+def test_the_inbox_hides_a_zero_overdue_count(client, world):
+    give_consent(world)
+    send(world)
+    page = logged_in(client, world.officer).get("/referrals/inbox/")
+    assert page.context["can_send"] and page.context["sent_overdue"] == 0
+    assert "Sent by your agency and overdue" not in page.content.decode()
+
+
+def test_the_inbox_shows_a_nonzero_overdue_count(client, world):
+    give_consent(world)
+    referral = send(world)
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=timezone.now() - timezone.timedelta(days=30)
+    )
+    html = logged_in(client, world.worker).get("/referrals/inbox/").content.decode()
+    assert "Sent by your agency and overdue: 1" in html
+
+
+def test_inbox_rows_link_the_service_to_the_packet(client, world):
+    give_consent(world)
+    referral = send(world)
+    html = logged_in(client, world.officer).get("/referrals/inbox/").content.decode()
+    link = f'<a href="/referrals/{referral.pk}/">Resettlement consideration</a>'
+    assert link in html
+    assert html.count(f'href="/referrals/{referral.pk}/"') == 2
+    other = logged_in(Client(), world.bystander).get("/referrals/inbox/").content.decode()
+    assert f"/referrals/{referral.pk}/" not in other
+
+
+def test_referral_dates_are_isolated_left_to_right(client, world):
+    give_consent(world)
+    referral = send(world)
+    client = logged_in(client, world.officer)
+    client.cookies["django_language"] = "ar"
+    html = client.get("/referrals/inbox/").content.decode()
+    assert 'dir="rtl"' in html
+    day = f"{timezone.localtime(referral.sent_at):%Y-%m-%d}"
+    assert f'<bdi dir="ltr">{day} ' in html
+    case_page = logged_in(Client(), world.worker).get(f"/cases/{world.case.pk}/").content
+    assert f'<td><bdi dir="ltr">{day}</bdi></td>' in case_page.decode()

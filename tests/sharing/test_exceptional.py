@@ -453,3 +453,48 @@ def test_access_lists_only_what_the_supervisor_may_decide(world):
     assert list(access.awaiting_decision(world.boss)) == [theirs]
     assert list(access.awaiting_decision(world.worker)) == []
     assert mine.status == "pending"
+
+
+# --- Approvals expire (AMANA_EXCEPTIONAL_DAYS) -----------------------------------------------
+
+
+def _approved_days_ago(world: World, days: int) -> ExceptionalCircumstance:
+    made = record(world)
+    do_approve_exceptional_circumstance(record=made, approve=True, actor=world.boss)
+    ExceptionalCircumstance.objects.filter(pk=made.pk).update(
+        decided_at=timezone.now() - timedelta(days=days)
+    )
+    return made
+
+
+def test_an_approval_from_three_days_ago_still_counts(world):
+    _approved_days_ago(world, 3)
+    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    assert decision["decision"] == "allow", decision["reasons"]
+
+
+def test_denied_twin_an_approval_from_ten_days_ago_has_lapsed(world):
+    _approved_days_ago(world, 10)
+    assert request(world)["exceptional"] is None
+    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    assert decision["decision"] == "deny"
+    assert "exceptional.no_risk_assessment" in _codes(decision)
+
+
+def test_the_period_is_a_setting(world, settings):
+    _approved_days_ago(world, 10)
+    settings.AMANA_EXCEPTIONAL_DAYS = 14
+    assert request(world)["exceptional"] is not None
+    settings.AMANA_EXCEPTIONAL_DAYS = 9
+    assert request(world)["exceptional"] is None
+
+
+def test_the_setting_is_read_from_the_environment(tmp_path):
+    from amana.config import ConfigError, load
+
+    base = {"AMANA_ENV": "test", "AMANA_VAR_DIR": str(tmp_path)}
+    assert load(base).exceptional_days == 7
+    assert load(base | {"AMANA_EXCEPTIONAL_DAYS": "3"}).exceptional_days == 3
+    for bad in ("0", "-1", "week"):
+        with pytest.raises(ConfigError, match="AMANA_EXCEPTIONAL_DAYS"):
+            load(base | {"AMANA_EXCEPTIONAL_DAYS": bad})

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.utils import timezone
+
 from amana.accounts.models import Agency
 from amana.protocol.codes import Code
 from amana.protocol.texts import REASONS, translate
 from amana.protocols.access import engine_protocol
+from amana.protocols.choice import protocol_in_force
 from amana.protocols.models import ProtocolVersion
 
 
@@ -52,13 +55,9 @@ class ProtocolStatus:
         return ""
 
 
-def protocol_for_agency(agency: Agency) -> ProtocolVersion | None:
-    """The newest stored protocol that lists the agency as a participant (as referrals use)."""
-    for version in ProtocolVersion.objects.order_by("-loaded_at", "-version"):
-        ids = {p.get("id") for p in version.document.get("participants", [])}
-        if agency.slug in ids:
-            return version
-    return None
+def protocol_for_agency(agency: Agency, on: date | None = None) -> ProtocolVersion | None:
+    """The protocol the agency shares under on `on` (today by default): see `choice`."""
+    return protocol_in_force(agency.slug, on or timezone.localdate())
 
 
 def status_of(version: ProtocolVersion | None, today: date) -> ProtocolStatus:
@@ -78,4 +77,4 @@ def status_of(version: ProtocolVersion | None, today: date) -> ProtocolStatus:
 
 def protocol_status(agency: Agency, today: date) -> ProtocolStatus:
     """The standing of the protocol the agency participates in, on `today`."""
-    return status_of(protocol_for_agency(agency), today)
+    return status_of(protocol_in_force(agency.slug, today), today)

@@ -23,6 +23,7 @@ from amana.cases.models import Case
 from amana.protocol import evaluate
 from amana.protocol.loading import parse_request
 from amana.protocols.access import engine_protocol
+from amana.protocols.choice import protocol_in_force
 from amana.protocols.models import ProtocolVersion
 from amana.referrals.elements import known_elements, packet_values
 from amana.referrals.models import RecipientNotice, Referral
@@ -50,13 +51,12 @@ class SendResult:
     referral: Referral | None
 
 
-def protocol_for(agency: Agency) -> ProtocolVersion | None:
-    """The newest stored protocol that lists the agency as a participant."""
-    for version in ProtocolVersion.objects.order_by("-loaded_at", "-version"):
-        ids = {p.get("id") for p in version.document.get("participants", [])}
-        if agency.slug in ids:
-            return version
-    return None
+def protocol_for(
+    agency: Agency, *, on: date | None = None, recipient: str | None = None
+) -> ProtocolVersion | None:
+    """The protocol the agency shares under on `on` (today by default), with `recipient` when
+    given: the one in force, else a running interim draft, else the newest listing them."""
+    return protocol_in_force(agency.slug, on or timezone.localdate(), recipient)
 
 
 def _check_input(data: ReferralInput) -> Agency:
@@ -80,12 +80,22 @@ def _check_input(data: ReferralInput) -> Agency:
     return recipient
 
 
+def check_referral(case: Case, data: ReferralInput) -> Agency:
+    """The checks sending makes before asking the engine, so a preview fails as sending would:
+    the input, the recipient, and what the case's status allows. Returns the recipient."""
+    recipient = _check_input(data)
+    if data.purpose == TRANSFER and recipient.pk == case.agency_id:
+        raise ActionError("recipient", _("Choose another agency."))
+    _check_case(case, data)
+    return recipient
+
+
 def _check_case(case: Case, data: ReferralInput) -> None:
     """What the case's status allows: transferred cases send nothing more; closed-case
     purposes need a closed case; a transfer needs an open case and no other transfer waiting.
     The status is read afresh (and locked for a transfer): the case may have moved on since."""
     rows = Case.objects.filter(pk=case.pk)
-    if data.purpose == TRANSFER:
+    if data.purpose == TRANSFER and transaction.get_connection().in_atomic_block:
         rows = rows.select_for_update()
     status = rows.values_list("status", flat=True).get()
     if status == Case.Status.TRANSFERRED:
@@ -111,9 +121,14 @@ def engine_language() -> str:
 
 def decide_referral(case: Case, data: ReferralInput, at: date) -> tuple[dict[str, Any], str]:
     """The engine's decision on this referral, from the case's stored facts (no side effects),
-    explained in the language of the page (English, French or Arabic)."""
+    explained in the language of the page (English, French or Arabic). The send-time checks
+    run first (`check_referral`): a preview refuses what sending would refuse."""
+    check_referral(case, data)
+    return _decide(case, data, at)
+
+
+def _decide(case: Case, data: ReferralInput, at: date) -> tuple[dict[str, Any], str]:
     language = engine_language()
-    version = protocol_for(case.agency)
     request = request_from_case(
         case,
         recipient=data.recipient,
@@ -125,6 +140,7 @@ def decide_referral(case: Case, data: ReferralInput, at: date) -> tuple[dict[str
         label=data.label or None,
         contact_method=data.contact_method or None,
     )
+    version = protocol_in_force(case.agency.slug, at, data.recipient)
     if version is None:
         from amana.sharing.actions import unknown_protocol_decision
 
@@ -140,11 +156,8 @@ def do_send_referral(
     """Decide, then either freeze the allowed elements into a packet or record the refusal."""
     if not actor.has_permission(Perm.REFERRAL_SEND) or not can_see(actor, case):
         raise NotAllowed(Perm.REFERRAL_SEND.value)
-    recipient = _check_input(data)
-    if data.purpose == TRANSFER and recipient.pk == case.agency_id:
-        raise ActionError("recipient", _("Choose another agency."))
-    _check_case(case, data)
-    decision, protocol = decide_referral(case, data, timezone.localdate())
+    recipient = check_referral(case, data)
+    decision, protocol = _decide(case, data, timezone.localdate())
     request = decision.pop("request")
     entry = record_disclosure(
         case=case, request=request, decision=decision, protocol=protocol, actor=actor
@@ -240,7 +253,7 @@ def do_mark_notice_read(*, notice: RecipientNotice, origin: str = "", actor: Use
 
 def _record_process_feedback(referral: Referral, actor: User) -> None:
     """The answer travels back to the referring agency as process feedback, on the ledger."""
-    case = referral.case
+    case, today = referral.case, timezone.localdate()
     request = request_from_case(
         case,
         recipient=referral.sender.slug,
@@ -248,9 +261,9 @@ def _record_process_feedback(referral: Referral, actor: User) -> None:
         service=None,
         legal_basis="consent",
         elements=["referral_status", "status_date"],
-        at=timezone.localdate(),
+        at=today,
     ) | {"from": referral.recipient.slug, "consents": []}
-    version = protocol_for(referral.recipient)
+    version = protocol_in_force(referral.recipient.slug, today, referral.sender.slug)
     if version is None:
         return
     decision = evaluate(engine_protocol(version), parse_request(request)).to_dict()

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amana.accounts.errors import ActionError, NotAllowed
-from amana.accounts.models import User
+from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
@@ -49,11 +49,13 @@ from amana.referrals.serializers import (
     ReferralIn,
     RejectIn,
     inbox_row,
+    ledger_row,
     notice_row,
     sent_row,
 )
-from amana.referrals.views.common import PAGE_SIZE, overdue_flags
+from amana.referrals.views.common import PAGE_SIZE, no_phone_warning, overdue_flags
 from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES
+from amana.sharing.models import LedgerEntry
 
 PAGE = OpenApiParameter("page", int, description="page number, 50 a page")
 DENIED_EXAMPLE = OpenApiExample(
@@ -106,9 +108,34 @@ def _paginated(rows: QuerySet[Any], page_number: Any, row: Any) -> dict[str, Any
     }
 
 
-def _sent_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
-    late = overdue_flags(referrals)
-    return [sent_row(referral) | {"overdue": late[referral.pk]} for referral in referrals]
+def _feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
+    """The service feedback the engine let through to the sender, if any (read through
+    access, which checks the reader again, only when there is some)."""
+    if not referral.service_feedback:
+        return None
+    given = access.service_feedback(actor, referral)
+    if given is None:
+        return None
+    at = given.get("at")
+    return given | {"at": at.isoformat() if at else None}
+
+
+def _sent_rows(actor: User) -> Any:
+    def rows(referrals: list[Referral]) -> list[dict[str, Any]]:
+        late = overdue_flags(referrals)
+        return [
+            sent_row(referral, feedback=_feedback(actor, referral)) | {"overdue": late[referral.pk]}
+            for referral in referrals
+        ]
+
+    return rows
+
+
+def _ledger_rows(entries: list[LedgerEntry]) -> list[dict[str, Any]]:
+    names = dict(
+        Agency.objects.filter(slug__in={e.recipient for e in entries}).values_list("slug", "name")
+    )
+    return [ledger_row(entry, names.get(entry.recipient, entry.recipient)) for entry in entries]
 
 
 def _inbox_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
@@ -155,7 +182,9 @@ class ReferralPreviewView(APIView):
         operation_id="case_referral_preview",
         summary="What a referral would send: the engine's decision and the values to be frozen",
         description="Nothing is sent or recorded in the ledger; the case read is audited. "
-        "Sending decides again.",
+        "Sending decides again. `warnings` names what the sender should look at before sending "
+        "(contact by phone with no phone number in the packet). 400: bad input, or a request "
+        "the protocol check cannot take, naming the field.",
         request=ReferralIn,
         responses={200: dict, 400: dict, 403: dict, 404: dict},
         examples=[BAD_ELEMENT],
@@ -167,15 +196,20 @@ class ReferralPreviewView(APIView):
             return _forbidden("you may not refer cases")
         data = _referral_input(request, case)
         _check_purpose(case, data)
-        decision, protocol = decide_referral(case, data, timezone.localdate())
+        try:
+            decision, protocol = decide_referral(case, data, timezone.localdate())
+        except ActionError as exc:
+            return _error(exc)
         decision.pop("request", None)
         values = packet_values(case, decision["share"], data.written)
+        no_phone = no_phone_warning(data, values)
         return Response(
             {
                 "decision": decision,
                 "protocol": protocol,
                 "recipient": data.recipient,
                 "values": json.loads(json.dumps(values, default=str)),
+                "warnings": [{"field": "contact_method", "text": no_phone}] if no_phone else [],
             }
         )
 
@@ -184,6 +218,9 @@ class CaseReferralsView(APIView):
     @extend_schema(
         operation_id="case_referrals_list",
         summary="The referrals of a case with their status (process feedback), 50 a page",
+        description="Each row carries the service feedback the engine let through to the "
+        "referring agency (`service_feedback`: status, date, outcome summary, when it came; "
+        "only what the consent on record allowed), or null.",
         parameters=[PAGE],
         responses={200: dict, 404: dict},
     )
@@ -191,7 +228,7 @@ class CaseReferralsView(APIView):
         actor = _actor(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         rows = access.referrals_of_case(actor, case).order_by("-sent_at")
-        return Response(_paginated(rows, request.query_params.get("page"), _sent_rows))
+        return Response(_paginated(rows, request.query_params.get("page"), _sent_rows(actor)))
 
     @extend_schema(
         operation_id="case_referral_send",
@@ -225,6 +262,26 @@ class CaseReferralsView(APIView):
             {"sent": True, "referral": sent_row(result.referral), "decision": result.decision},
             status=status.HTTP_201_CREATED,
         )
+
+
+class CaseLedgerView(APIView):
+    @extend_schema(
+        operation_id="case_ledger",
+        summary="Who has received what of a case: the sharing ledger, newest first, 50 a page",
+        description="Every disclosure of the case's data and every refused attempt: when, to "
+        "whom, for what purpose and service, on which basis, the decision with its reason "
+        "codes, the elements asked for and those shared — never their values. Where a child "
+        "was referred says much about the case: the ledger is listed only to people who work "
+        "on the case and see its protection data; for others who may open the case it is "
+        "empty, as on the case page. 404 for a case the caller may not open.",
+        parameters=[PAGE],
+        responses={200: dict, 404: dict},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access_case(actor, case_id, origin=origin_of(request._request))
+        entries = access.ledger_of_case(actor, case).order_by("-at", "-pk")
+        return Response(_paginated(entries, request.query_params.get("page"), _ledger_rows))
 
 
 class InboxView(APIView):

@@ -105,7 +105,10 @@ class TransferPreviewView(APIView):
         except NotAllowed:
             return _forbidden("you may not transfer cases")
         data = _transfer_input(request)
-        decision, protocol = decide_referral(case, data, timezone.localdate())
+        try:
+            decision, protocol = decide_referral(case, data, timezone.localdate())
+        except ActionError as exc:
+            return Response({"error": str(exc.message), "field": exc.field}, status=400)
         decision.pop("request", None)
         values = packet_values(case, decision["share"], data.written)
         return Response(

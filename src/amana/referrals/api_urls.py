@@ -2,6 +2,7 @@ from django.urls import path
 
 from amana.referrals.api import (
     AcceptView,
+    CaseLedgerView,
     CaseReferralsView,
     InboxView,
     NoticeReadView,
@@ -20,6 +21,7 @@ urlpatterns = [
         name="api-case-referral-preview",
     ),
     path("cases/<str:case_id>/referrals", CaseReferralsView.as_view(), name="api-case-referrals"),
+    path("cases/<str:case_id>/ledger", CaseLedgerView.as_view(), name="api-case-ledger"),
     path(
         "cases/<str:case_id>/transfer/preview",
         TransferPreviewView.as_view(),

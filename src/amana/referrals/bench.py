@@ -102,12 +102,15 @@ def participating_agencies() -> dict[int, tuple[Agency, dict[str, dict[str, Any]
 
 
 def _pick_cases(agency_ids: list[int], count: int) -> list[tuple[Any, Any]]:
-    """Random open cases of these agencies, each with its assigned caseworker."""
-    ids = list(
-        Case.objects.filter(status=Case.Status.OPEN, agency_id__in=agency_ids)
-        .order_by("?")
-        .values_list("pk", flat=True)[: count * 2]
-    )
+    """Random open cases of these agencies, each with its assigned caseworker. A child with
+    neither a date of birth nor a birth year is not referred (the action asks for the age; the
+    fields are encrypted, so they are read, not filtered on)."""
+    candidates = Case.objects.filter(status=Case.Status.OPEN, agency_id__in=agency_ids)
+    ids = [
+        case.pk
+        for case in candidates.select_related("child").order_by("?")[: count * 3]
+        if case.child.date_of_birth or case.child.birth_year
+    ]
     workers: dict[Any, Any] = {}
     for case_id, user_id in CaseAssignment.objects.filter(
         case_id__in=ids, role=CaseAssignment.Role.CASEWORKER
@@ -223,19 +226,24 @@ def bench_referrals(n: int, warmup: int = 20, seed: int = 7) -> dict[str, Any]:
     for plan in plans[:warmup]:
         _send(plan)
     times: list[float] = []
+    allowed_times: list[float] = []
     decisions = {"allow": 0, "deny": 0}
     by_consent: dict[str, dict[str, int]] = {}
     deny_codes: Counter[str] = Counter()
     for plan in plans[warmup:]:
         began = time.perf_counter()
         decision = _send(plan)
-        times.append(time.perf_counter() - began)
+        took = time.perf_counter() - began
+        times.append(took)
+        if decision["decision"] == "allow":
+            allowed_times.append(took)
         decisions[decision["decision"]] += 1
         counts = by_consent.setdefault(plan.consent, {"allow": 0, "deny": 0})
         counts[decision["decision"]] += 1
         if decision["decision"] == "deny":
             deny_codes.update({r["code"] for r in decision["reasons"]})
     ordered = sorted(times)
+    allowed = sorted(allowed_times)
     return {
         "target": "referrals",
         "database": connection.vendor,
@@ -247,6 +255,11 @@ def bench_referrals(n: int, warmup: int = 20, seed: int = 7) -> dict[str, Any]:
         "p99_ms": percentile_ms(ordered, 0.99),
         "max_ms": percentile_ms(ordered, 1.0),
         "mean_ms": round(sum(times) / len(times) * 1000, 2),
+        # Allowed sends also freeze, encrypt and store a packet: their own figures.
+        "allowed_p50_ms": percentile_ms(allowed, 0.50) if allowed else None,
+        "allowed_p95_ms": percentile_ms(allowed, 0.95) if allowed else None,
+        "allowed_p99_ms": percentile_ms(allowed, 0.99) if allowed else None,
+        "allowed_max_ms": percentile_ms(allowed, 1.0) if allowed else None,
         "allowed": decisions["allow"],
         "denied": decisions["deny"],
         "by_consent": by_consent,

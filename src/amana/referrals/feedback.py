@@ -26,7 +26,7 @@ from amana.audit.models import Outcome
 from amana.protocol import evaluate
 from amana.protocol.loading import parse_request
 from amana.protocols.access import engine_protocol
-from amana.referrals.actions import protocol_for
+from amana.protocols.choice import protocol_in_force
 from amana.referrals.models import Referral
 from amana.referrals.vocabulary import SERVICE_STATUSES
 from amana.sharing.facts import request_from_case
@@ -64,6 +64,7 @@ def _check(referral: Referral, status: str, date: object, outcome_summary: str) 
 
 def _decide(referral: Referral, elements: list[str]) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The engine's decision on telling the sender; consents come from the case's records."""
+    today = timezone.localdate()
     request = request_from_case(
         referral.case,
         recipient=referral.sender.slug,
@@ -71,9 +72,9 @@ def _decide(referral: Referral, elements: list[str]) -> tuple[dict[str, Any], di
         service=referral.service or None,
         legal_basis="consent",
         elements=elements,
-        at=timezone.localdate(),
+        at=today,
     ) | {"from": referral.recipient.slug}
-    version = protocol_for(referral.recipient)
+    version = protocol_in_force(referral.recipient.slug, today, referral.sender.slug)
     if version is None:
         from amana.sharing.actions import unknown_protocol_decision
 

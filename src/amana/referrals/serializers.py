@@ -25,6 +25,7 @@ from amana.referrals.vocabulary import (
     TRANSFER_ELEMENTS,
 )
 from amana.sharing.forms import BASIS_CHOICES
+from amana.sharing.models import LedgerEntry
 
 # What POST …/referrals takes as "purpose"; a transfer has its own endpoint.
 REFERRAL_PURPOSES = [p for p in Referral.Purpose.values if p != TRANSFER]
@@ -178,9 +179,10 @@ class RejectIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=300, help_text="why the referral is rejected")
 
 
-def sent_row(referral: Referral) -> dict[str, Any]:
+def sent_row(referral: Referral, *, feedback: dict[str, Any] | None = None) -> dict[str, Any]:
     """A referral as the referring agency sees it: status and date, never the answer's reason
-    (process feedback carries only the status)."""
+    (process feedback carries only the status); the service feedback the engine let through,
+    read by the caller through `access.service_feedback`."""
     return {
         "id": str(referral.pk),
         "purpose": referral.purpose,
@@ -193,6 +195,26 @@ def sent_row(referral: Referral) -> dict[str, Any]:
         "status": referral.status,
         "sent_at": referral.sent_at.isoformat(),
         "responded_at": referral.responded_at.isoformat() if referral.responded_at else None,
+        "service_feedback": feedback,
+    }
+
+
+def ledger_row(entry: LedgerEntry, recipient_name: str) -> dict[str, Any]:
+    """A sharing ledger entry: who received what, when and why — element names and reason
+    codes, never the values, nor the request the decision was made on."""
+    return {
+        "id": str(entry.pk),
+        "at": entry.at.isoformat(),
+        "recipient": {"id": entry.recipient, "name": recipient_name},
+        "purpose": entry.purpose,
+        "service": entry.service,
+        "legal_basis": entry.legal_basis,
+        "protocol": entry.protocol,
+        "decision": entry.decision,
+        "requested_elements": list(entry.requested),
+        "shared_elements": list(entry.shared),
+        "reason_codes": list(entry.codes),
+        "actor": entry.actor.username if entry.actor else None,
     }
 
 

@@ -9,8 +9,9 @@ is "not found", whether it exists or not.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -104,10 +105,16 @@ def access_circumstance(
     return record
 
 
+def exceptional_days() -> int:
+    """How many days an approval counts (`AMANA_EXCEPTIONAL_DAYS`, default 7)."""
+    return int(settings.AMANA_EXCEPTIONAL_DAYS)
+
+
 def approved_for(
     case: Case, *, recipient: str, legal_basis: str, at: date
 ) -> ExceptionalCircumstance | None:
-    """The newest approved record supporting this basis for this recipient, decided by `at`.
+    """The newest approved record supporting this basis for this recipient, approved on `at` or
+    in the `exceptional_days()` before it (an emergency is judged afresh once that is over).
 
     For the write paths that ask the engine on the actor's behalf (they checked the actor may
     act on the case). None when the basis is not an exceptional one.
@@ -122,6 +129,7 @@ def approved_for(
             recipient=recipient,
             status=ExceptionalCircumstance.Status.APPROVED,
             decided_at__date__lte=at,
+            decided_at__date__gte=at - timedelta(days=exceptional_days()),
         )
         .defer("description", "risk_assessment", "decision_note")
         .order_by("-decided_at")

@@ -13,12 +13,17 @@ import contextlib
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from amana.accounts.errors import ActionError
 from amana.cases.formdata import read_data
 from amana.cases.models import Case, FormRecord
 from amana.cases.presenters import age_on
 from amana.sharing.access import approved_for
 
 GBV_CONCERNS = frozenset({"gbv", "sexual_violence", "sgbv"})
+# The contract's care statuses (request.schema.json). Children in foster or residential care
+# are unaccompanied children in formalised care: their caregiver consents (rules.md R3.1).
 CARE_STATUS = {
     "parents": "with_parents",
     "kinship": "separated",
@@ -27,13 +32,35 @@ CARE_STATUS = {
     "independent": "unaccompanied",
     "unaccompanied": "unaccompanied",
 }
+# Care arrangements with a caregiver who can be asked: parents, the relative caring for a
+# separated child, the foster family or care home. Unaccompanied children with no care
+# arrangement and children living independently have none (the basis is then best interests).
+CAREGIVER_ARRANGEMENTS = frozenset({"parents", "kinship", "foster", "residential"})
 
 
 def _age(case: Case, at: date) -> int:
+    """The child's age on `at`; an unknown age is bad input, never a guess: age 0 would mean
+    the child's assent is never asked."""
     child = case.child
     if child.date_of_birth:
-        return age_on(child.date_of_birth, at) or 0
-    return at.year - child.birth_year if child.birth_year else 0
+        age = age_on(child.date_of_birth, at)
+    elif child.birth_year:
+        age = at.year - child.birth_year
+    else:
+        age = None
+    if age is None:
+        raise ActionError(
+            "age", _("Record the child's date of birth or estimated birth year before sharing.")
+        )
+    return max(age, 0)
+
+
+def _care(case: Case, age: int) -> tuple[str, bool]:
+    """The care status the contract knows, and whether a caregiver can be asked."""
+    if age >= 18:
+        return "adult", False  # an adult consents for themself
+    status = CARE_STATUS.get(case.care_arrangement, "with_parents")
+    return status, status == "with_parents" or case.care_arrangement in CAREGIVER_ARRANGEMENTS
 
 
 def _best_interests(
@@ -118,7 +145,7 @@ def request_from_case(
         raise ValueError("exceptional: taken from the approved record on the case, not given")
     age = _age(case, at)
     concerns = {c.code for c in case.concerns.all()}
-    care = "adult" if age >= 18 else CARE_STATUS.get(case.care_arrangement, "with_parents")
+    care, reachable = _care(case, age)
     return {
         "at": at.isoformat(),
         "from": case.agency.slug,
@@ -129,7 +156,7 @@ def request_from_case(
         "subject": {
             "age": age,
             "care_status": care,
-            "caregiver_reachable": care in {"with_parents", "separated"},
+            "caregiver_reachable": reachable,
             "gbv_survivor": bool(concerns & GBV_CONCERNS),
             "case_status": "closed" if case.status == Case.Status.CLOSED else "open",
         },

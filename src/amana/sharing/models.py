@@ -1,9 +1,10 @@
 """The sharing ledger: every disclosure of a child's data, and every refused attempt.
 
-Rows are written once by the write path (`ledger.record_disclosure`) and never changed; on
-PostgreSQL a trigger refuses UPDATE and DELETE. Data-subject requests and breach notifications
-read this ledger. Exceptional circumstances, the basis of sharing without consent, are kept
-beside it.
+Rows are written once by the write path (`ledger.record_disclosure`) and never changed: the
+model refuses to save a stored row or delete one (`LedgerIsFinal`) on every database, and on
+PostgreSQL a trigger also refuses UPDATE, DELETE and TRUNCATE. Data-subject requests and breach
+notifications read this ledger. Exceptional circumstances, the basis of sharing without consent,
+are kept beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amana.crypto.fields import EncryptedTextField
+
+
+class LedgerIsFinal(Exception):
+    """A ledger row cannot be changed or deleted; every disclosure adds a new one."""
+
+
+class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
+    """Rows are added, never updated or deleted in bulk either (on any database)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise LedgerIsFinal("sharing ledger")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerIsFinal("sharing ledger")
 
 
 class LedgerEntry(models.Model):
@@ -40,12 +55,22 @@ class LedgerEntry(models.Model):
     codes = models.JSONField(default=list)
     request = models.JSONField(default=dict)
 
+    objects = LedgerQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["recipient", "at"])]
 
     def __str__(self) -> str:
         return f"{self.decision} {self.sender}→{self.recipient} {self.purpose}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise LedgerIsFinal(str(self.pk))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise LedgerIsFinal(str(self.pk))
 
 
 class ExceptionalCircumstance(models.Model):

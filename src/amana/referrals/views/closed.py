@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,9 +18,16 @@ from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
 from amana.protocols.access import engine_protocol
-from amana.referrals.actions import decide_referral, do_send_referral, protocol_for
+from amana.referrals.actions import do_send_referral, protocol_for
 from amana.referrals.forms import ClosedCaseForm, participant_choices
-from amana.referrals.views.common import actor_of, decision_view, guarded, is_htmx, to_field
+from amana.referrals.views.common import (
+    actor_of,
+    decision_view,
+    guarded,
+    is_htmx,
+    preview,
+    to_field,
+)
 
 
 def _render(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
@@ -68,7 +74,8 @@ def share_closed(request: HttpRequest, case_id: str) -> HttpResponse:
         context["decision"] = decision_view(case, data, result.decision, with_values=False)
         context["refused"] = True
         return _render(request, context)
-    decision, _protocol = decide_referral(case, data, timezone.localdate())
-    decision.pop("request", None)
-    context["decision"] = decision_view(case, data, decision, with_values=True)
+    decision = preview(form, case, data)
+    if decision is None:
+        return _render(request, context, status=400)
+    context["decision"] = decision
     return _render(request, context)

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.cases.access import CaseNotFound
 from amana.cases.models import Case
 from amana.referrals import access
-from amana.referrals.actions import ReferralInput
+from amana.referrals.actions import ReferralInput, decide_referral
 from amana.referrals.elements import packet_values
 from amana.referrals.forms import element_label
 from amana.referrals.models import Referral
@@ -35,13 +36,17 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def guarded(view: ViewFunc) -> ViewFunc:
-    """A case or referral that is not the actor's is "not found"; a refused action 403."""
+    """A case or referral that is not the actor's is "not found" (a referral — revoked,
+    answered elsewhere or never addressed here — has its own page, saying no more); a refused
+    action 403."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except (CaseNotFound, access.ReferralNotFound):
+        except access.ReferralNotFound:
+            return render(request, "referrals/not_found.html", status=404)
+        except CaseNotFound:
             return render(request, "cases/not_found.html", status=404)
         except NotAllowed:
             return render(request, "cases/forbidden.html", status=403)
@@ -95,8 +100,32 @@ def display(value: Any) -> str:
     return str(value)
 
 
+def preview(form: Any, case: Case, data: ReferralInput) -> dict[str, Any] | None:
+    """The engine's decision as the preview shows it, or None when the request cannot be
+    decided (the action's check names the field: the error goes on the form)."""
+    try:
+        decision, _protocol = decide_referral(case, data, timezone.localdate())
+    except ActionError as error:
+        to_field(form, error)
+        return None
+    decision.pop("request", None)
+    return decision_view(case, data, decision, with_values=True)
+
+
 def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
     return str(dict(choices).get(value, value))
+
+
+def no_phone_warning(data: ReferralInput, values: dict[str, Any]) -> str:
+    """Contact by phone with no phone number in the packet: the recipient could not call."""
+    if data.contact_method != "phone" or values.get("contact_phone"):
+        return ""
+    return str(
+        _(
+            "The recipient will have no phone number: add it to what to send, or choose "
+            "another contact method."
+        )
+    )
 
 
 def decision_view(
@@ -106,6 +135,7 @@ def decision_view(
     values = packet_values(case, decision["share"], data.written) if with_values else {}
     return {
         **decision,
+        "contact_warning": no_phone_warning(data, values) if with_values else "",
         "shared_rows": [
             {"element": name, "label": element_label(name), "value": display(values.get(name))}
             for name in decision["share"]

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,13 +19,14 @@ from amana.cases.access import access_case
 from amana.cases.models import Case
 from amana.protocols.access import engine_protocol
 from amana.referrals import access
-from amana.referrals.actions import decide_referral, do_send_referral, protocol_for
+from amana.referrals.actions import do_send_referral, protocol_for
 from amana.referrals.forms import FUTURE, PURPOSE, ReferralForm, purpose_elements, services_of
 from amana.referrals.views.common import (
     actor_of,
     decision_view,
     guarded,
     is_htmx,
+    preview,
     to_field,
 )
 
@@ -34,13 +34,11 @@ from amana.referrals.views.common import (
 def _refer_context(actor: User, case: Case) -> dict[str, Any]:
     version = protocol_for(case.agency)
     protocol = engine_protocol(version) if version else None
-    interim = protocol.interim_last_day if protocol and protocol.effective_from is None else None
     return {
         "case": case,
         "version": version,
         "services": services_of(protocol),
         "future_elements": purpose_elements(protocol, FUTURE),
-        "interim_last_day": interim,
         "referrals": access.referrals_of_case(actor, case),
     }
 
@@ -128,9 +126,10 @@ def refer(request: HttpRequest, case_id: str) -> HttpResponse:
         context["decision"] = decision_view(case, data, result.decision, with_values=False)
         context["refused"] = True
         return _render_refer(request, context)
-    decision, _protocol = decide_referral(case, data, timezone.localdate())
-    decision.pop("request", None)
-    context["decision"] = decision_view(case, data, decision, with_values=True)
+    decision = preview(form, case, data)
+    if decision is None:
+        return _render_refer(request, context, status=400)
+    context["decision"] = decision
     return _render_refer(request, context)
 
 

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,11 +20,18 @@ from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
 from amana.protocols.access import engine_protocol
-from amana.referrals.actions import decide_referral, protocol_for
+from amana.referrals.actions import protocol_for
 from amana.referrals.forms import TransferForm, participant_choices
 from amana.referrals.models import Referral
 from amana.referrals.transfer import do_send_transfer, transfer_input
-from amana.referrals.views.common import actor_of, decision_view, guarded, is_htmx, to_field
+from amana.referrals.views.common import (
+    actor_of,
+    decision_view,
+    guarded,
+    is_htmx,
+    preview,
+    to_field,
+)
 from amana.referrals.vocabulary import TRANSFER
 
 
@@ -114,7 +120,8 @@ def transfer(request: HttpRequest, case_id: str) -> HttpResponse:
     asked = transfer_input(
         recipient=data["recipient"], legal_basis=data["legal_basis"], elements=data["elements"]
     )
-    decision, _protocol = decide_referral(case, asked, timezone.localdate())
-    decision.pop("request", None)
-    context["decision"] = decision_view(case, asked, decision, with_values=True)
+    decision = preview(form, case, asked)
+    if decision is None:
+        return _render(request, context, status=400)
+    context["decision"] = decision
     return _render(request, context)

@@ -1,0 +1,174 @@
+"""The protocol in force: chosen by the day and the parties, not by the order of loading."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import yaml
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from amana.protocol.bench import demo_protocol_path
+from amana.protocols.actions import do_load_protocol
+from amana.protocols.choice import protocol_in_force
+from amana.protocols.models import ProtocolVersion
+from amana.protocols.status import State, protocol_status, status_of
+from amana.referrals.actions import (
+    ReferralInput,
+    decide_referral,
+    do_respond_referral,
+    do_send_referral,
+    protocol_for,
+)
+from amana.sharing import facts
+from amana.sharing.models import LedgerEntry
+from tests.factories import AgencyFactory
+from tests.referrals.test_views import make_world
+
+pytestmark = pytest.mark.django_db
+DEMO = demo_protocol_path().read_text(encoding="utf-8")
+TODAY = timezone.localdate()
+REFERRAL = ReferralInput(
+    recipient="unhcr",
+    service="resettlement_consideration",
+    legal_basis="consent",
+    elements=["full_name", "individual_id"],
+    written={},
+)
+
+
+def load(
+    *, start: date | None, until: date | None, title: str = "", source: str = DEMO
+) -> ProtocolVersion:
+    """The demo protocol (or another text) with its own dates; a new version each time."""
+    document = yaml.safe_load(source)
+    document["effective_from"] = start
+    document["valid_until"] = until
+    document["title"] = title or f"{document['title']} ({start} to {until})"
+    return do_load_protocol(source_text=yaml.safe_dump(document), filename="p.yaml", actor=None)
+
+
+def operation_b() -> str:
+    """Another operation's protocol: NGO C takes part, UNHCR does not (CARA does)."""
+    return re.sub(r"\bunhcr\b", "cara", DEMO).replace("demo-op-a", "demo-op-b")
+
+
+def consents(recipient: str = "unhcr", purpose: str = "referral_immediate"):
+    def given(case, at: date):
+        scope = {"purposes": [purpose], "recipients": [recipient], "on": "2026-01-01"}
+        return [
+            {"given_by": "caregiver", "kind": "consent", **scope},
+            {"given_by": "child", "kind": "assent", **scope},
+        ]
+
+    return given
+
+
+# --- A revision waiting for its effective date ----------------------------------------------
+
+
+def test_a_revision_loaded_later_waits_for_its_effective_date():
+    world = make_world()  # loads the demo protocol as it is
+    ProtocolVersion.objects.all().delete()
+    v1 = load(start=TODAY - timedelta(days=30), until=TODAY + timedelta(days=300))
+    v2 = load(start=TODAY + timedelta(days=30), until=TODAY + timedelta(days=700))
+    assert (v1.version, v2.version) == (1, 2)
+    assert protocol_in_force("ngo-psy", TODAY, "unhcr") == v1
+    assert protocol_for(world.case.agency) == v1
+    status = protocol_status(world.case.agency, TODAY)
+    assert status.state == State.IN_FORCE and status.version == v1
+    _decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    assert reference == v1.reference
+    client = Client()
+    client.force_login(world.worker)
+    page = client.get(reverse("referrals:refer", args=[world.case.pk])).content.decode()
+    assert "Protocol in force" in page and "sharing has stopped" not in page
+    # Once its day comes, the revision governs.
+    later = TODAY + timedelta(days=31)
+    assert protocol_in_force("ngo-psy", later, "unhcr") == v2
+    assert status_of(protocol_in_force("ngo-psy", later), later).state == State.IN_FORCE
+
+
+def test_the_newest_loaded_is_chosen_only_when_none_is_in_force():
+    make_world()
+    ProtocolVersion.objects.all().delete()
+    load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=40))
+    newest = load(start=TODAY - timedelta(days=39), until=TODAY - timedelta(days=1))
+    chosen = protocol_in_force("ngo-psy", TODAY, "unhcr")
+    assert chosen == newest  # both expired: the engine explains with the newest
+    assert status_of(chosen, TODAY).state == State.EXPIRED
+
+
+# --- Expired and in force ---------------------------------------------------------------------
+
+
+def test_an_expired_version_loaded_later_gives_way_to_the_one_in_force(monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents())
+    world = make_world()
+    ProtocolVersion.objects.all().delete()
+    in_force = load(start=TODAY - timedelta(days=10), until=TODAY + timedelta(days=300))
+    load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
+    assert protocol_in_force("ngo-psy", TODAY, "unhcr") == in_force
+    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    assert reference == in_force.reference
+    assert decision["decision"] == "allow", decision["reasons"]
+
+
+def test_denied_twin_only_an_expired_version_the_engine_says_expired(monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents())
+    world = make_world()
+    ProtocolVersion.objects.all().delete()
+    expired = load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
+    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    assert reference == expired.reference and decision["decision"] == "deny"
+    assert "protocol.expired" in {r["code"] for r in decision["reasons"]}
+
+
+def test_a_running_interim_draft_is_chosen_over_an_expired_version():
+    world = make_world()
+    ProtocolVersion.objects.all().delete()
+    document = yaml.safe_load(DEMO)
+    document |= {"id": "demo-draft", "effective_from": None, "valid_until": None}
+    document["case_management_started_on"] = TODAY - timedelta(days=10)
+    draft = do_load_protocol(source_text=yaml.safe_dump(document), filename="d", actor=None)
+    load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=1))
+    assert protocol_in_force("ngo-psy", TODAY) == draft
+    assert protocol_status(world.case.agency, TODAY).state == State.INTERIM
+
+
+# --- Two operations ---------------------------------------------------------------------------
+
+
+def test_two_operations_the_one_listing_the_recipient_governs(monkeypatch):
+    monkeypatch.setattr(facts, "_consents", consents())
+    world = make_world()  # operation A: NGO C and UNHCR
+    op_a = ProtocolVersion.objects.get(protocol_id="demo-op-a")
+    op_b = load(
+        start=TODAY - timedelta(days=5), until=TODAY + timedelta(days=300), source=operation_b()
+    )
+    assert protocol_in_force("ngo-psy", TODAY, "unhcr") == op_a
+    assert protocol_in_force("ngo-psy", TODAY, "cara") == op_b
+    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    assert reference == op_a.reference and decision["decision"] == "allow", decision["reasons"]
+    # The answer flows back under the protocol listing both agencies too.
+    referral = do_send_referral(case=world.case, data=REFERRAL, actor=world.worker).referral
+    assert referral is not None and referral.ledger.protocol == op_a.reference
+    do_respond_referral(referral=referral, accept=True, actor=world.officer)
+    feedback = LedgerEntry.objects.get(purpose="feedback_process")
+    assert feedback.protocol == op_a.reference and feedback.decision == "allow"
+
+
+def test_denied_twin_no_protocol_lists_the_recipient_the_engine_says_not_participant(
+    monkeypatch,
+):
+    monkeypatch.setattr(facts, "_consents", consents("outsider"))
+    world = make_world()
+    AgencyFactory(slug="outsider", name="Outsider", case_prefix="OUT")
+    load(start=TODAY - timedelta(days=5), until=TODAY + timedelta(days=300), source=operation_b())
+    data = ReferralInput(**{**REFERRAL.__dict__, "recipient": "outsider"})
+    decision, reference = decide_referral(world.case, data, TODAY)
+    assert reference != "none" and decision["decision"] == "deny"
+    assert "party.not_participant" in {r["code"] for r in decision["reasons"]}
