@@ -4,8 +4,13 @@ role, with the real ids of agency A's case and everything hanging off it, disclo
 Patterns are enumerated from the resolver, so a URL added later is walked too. Path parameters
 are filled from PARAMETERS, by name; a parameter name it does not know fails the test ("add a
 value for <name>") instead of being skipped. Each route is asked with GET and with POST (a 405
-is a fine answer), the body carrying A's ids as well. Exports (the CSV report, the PDF receipt,
-the printable form) are URL patterns like any other and are walked the same way.
+is a fine answer), the body carrying A's ids as well; an /api/ route is also asked with PUT,
+PATCH and DELETE. Exports (the CSV report, the PDF receipt, the printable form) are URL patterns
+like any other and are walked the same way.
+
+The recipient of A's referral (agency C) is walked the same way, by a user of C with every
+non-admin role: the child's name and the packet's text show on the packet views only, never on a
+case, consent, sharing, report or ledger page; the case's own markers never show at all.
 
 The positive twin walks the same routes as A's assigned caseworker and finds the markers, which
 proves the markers are where a leak would show them.
@@ -67,6 +72,10 @@ NON_ADMIN_ROLES = [
     Role.IM_OFFICER,
     Role.COORDINATOR,
 ]
+API_METHODS = ("PUT", "PATCH", "DELETE")
+# The routes that show a referral's packet to its recipient: the packet, and the answer and the
+# service feedback forms, which show the packet again when the input is refused.
+PACKET_VIEWS = {"referrals:packet", "referrals:respond", "referrals:feedback", "api-referral"}
 
 
 @dataclass
@@ -74,6 +83,7 @@ class World:
     case: Case
     worker: Any
     outsider: Any
+    recipient: Any
     form_record: FormRecord
     consent: ConsentRecord
     exceptional: ExceptionalCircumstance
@@ -86,6 +96,22 @@ class World:
             NAME, OTHER_NAMES, INDIVIDUAL_ID, ADDRESS, NARRATIVE, CONSENT_NOTE, DANGER,
             ASSESSMENT, PACKET, CAREGIVER, self.case.case_number,
         ]  # fmt: skip
+
+    @property
+    def in_the_packet(self) -> list[str]:
+        """What the referral sent (full_name, referral_summary): its recipient may see these."""
+        return [NAME, PACKET]
+
+    @property
+    def case_only(self) -> list[str]:
+        """What only the case holds; never shown to the recipient, on any route."""
+        return [marker for marker in self.markers if marker not in self.in_the_packet]
+
+    @property
+    def case_ids(self) -> set[str]:
+        """The ids of the case and its records: the packet never names the case."""
+        ids = [self.case.pk, self.form_record.pk, self.consent.pk, self.exceptional.pk]
+        return {str(key) for key in ids}
 
 
 # Path parameter name -> the values to try (every value is tried). Add new names here.
@@ -180,12 +206,14 @@ def test_the_walk_covers_the_exports_and_the_api():
 def world() -> World:
     load_protocol_file(str(demo_protocol_path()), actor=None)
     agency_a = AgencyFactory(slug="imc", name="International Medical Corps", case_prefix=PREFIX)
-    AgencyFactory(slug="ngo-psy", name="NGO C (psychosocial support)")  # the referral's recipient
+    agency_c = AgencyFactory(slug="ngo-psy", name="NGO C (psychosocial support)", case_prefix="NGC")
     agency_b = AgencyFactory(slug="ngo-legal", name="NGO A (legal counselling)", case_prefix="NGL")
     worker = UserFactory(roles=[Role.CASEWORKER], agency=agency_a)
     boss = UserFactory(roles=[Role.SUPERVISOR], agency=agency_a)
     outsider = UserFactory(roles=NON_ADMIN_ROLES, agency=agency_b)
     register(outsider, name="Bcase Child")  # B has a case of its own, and is its caseworker
+    recipient = UserFactory(roles=NON_ADMIN_ROLES, agency=agency_c)  # C receives the referral
+    register(recipient, name="Ccase Child")  # and C has a case of its own too
     ensure_lookups()
     case = do_register_case(
         child=ChildInput(
@@ -227,7 +255,9 @@ def world() -> World:
     notice = RecipientNotice.objects.create(
         recipient=sent.referral.recipient, referral=sent.referral, kind="consent_withdrawn"
     )
-    return World(case, worker, outsider, form_record, consent, exceptional, sent.referral, notice)
+    return World(
+        case, worker, outsider, recipient, form_record, consent, exceptional, sent.referral, notice
+    )
 
 
 def _body(response) -> str:
@@ -250,13 +280,19 @@ def _post_data(world: World) -> dict[str, object]:
     }
 
 
+def _methods(path: str) -> tuple[str, ...]:
+    return ("GET", "POST", *API_METHODS) if path.startswith("/api/") else ("GET", "POST")
+
+
 def _ask(client, user, method: str, path: str, world: World):
     client.force_login(user)  # a route that logs out must not end the walk
     if method == "GET":
         return client.get(path)
     data = _post_data(world)
     if path.startswith("/api/"):
-        return client.post(path, json.dumps(data), content_type="application/json")
+        send = getattr(client, method.lower())
+        return send(path, json.dumps(data), content_type="application/json")
+    assert method == "POST", method
     return client.post(path, {k: str(v) for k, v in data.items()})
 
 
@@ -294,7 +330,7 @@ def test_another_agency_with_every_role_finds_nothing_of_the_case(client, world)
     asked = 0
     for route in ROUTES:
         for path in _paths(route, world):
-            for method in ("GET", "POST"):
+            for method in _methods(path):
                 response = _ask(client, world.outsider, method, path, world)
                 asked += 1
                 where = f"{method} {path} ({route.name}) answered {response.status_code}"
@@ -311,6 +347,49 @@ def test_another_agency_with_every_role_finds_nothing_of_the_case(client, world)
     assert asked > 2 * len(ROUTES) - 1
     assert not problems, "side doors:\n" + "\n".join(problems)
     assert _snapshot(world) == before, "agency B changed agency A's case"
+
+
+def test_the_recipient_of_the_referral_finds_only_the_packet(client, world):
+    """Agency C received A's referral: a user of C with every non-admin role walks every route
+    with A's ids. The packet views show the child's name and the packet's text (the walk finds
+    them there, or it proves nothing); no other route shows them, and nothing shows the case's
+    own markers or ids. Answering the referral is C's to do; nothing else of A changes."""
+    client.raise_request_exception = False
+    before = _snapshot(world)
+    problems: list[str] = []
+    found: dict[str, set[str]] = {}
+    asked = 0
+    for route in ROUTES:
+        for path in _paths(route, world):
+            for method in _methods(path):
+                response = _ask(client, world.recipient, method, path, world)
+                asked += 1
+                where = f"{method} {path} ({route.name}) answered {response.status_code}"
+                if response.status_code >= 500:
+                    problems.append(f"{where}: server error")
+                    continue
+                body = _body(response)
+                never = [marker for marker in world.case_only if marker in body]
+                # an id the request did not carry (a page may echo its own path, e.g. a 404)
+                never += [key for key in world.case_ids if key in body and key not in path]
+                if never:
+                    problems.append(f"{where}: shows the case's {never}")
+                packet = [marker for marker in world.in_the_packet if marker in body]
+                if packet:
+                    found.setdefault(route.name, set()).update(packet)
+                    if route.name not in PACKET_VIEWS:
+                        problems.append(f"{where}: shows the packet's {packet} off the packet")
+                carries_a_case_id = any(key in path for key in world.case_ids)
+                if method == "GET" and carries_a_case_id and response.status_code < 400:
+                    problems.append(f"{where}: an id of agency A's case was served")
+    assert asked > 2 * len(ROUTES) - 1
+    assert not problems, "side doors for the recipient:\n" + "\n".join(problems)
+    for name in ("referrals:packet", "api-referral"):
+        assert set(world.in_the_packet) <= found.get(name, set()), (name, found)
+    after = _snapshot(world)
+    answered, sent = after.pop("referrals"), before.pop("referrals")
+    assert after == before, "the recipient changed agency A's case"
+    assert answered in (sent, [(str(world.referral.pk), "accepted")]), answered
 
 
 def test_positive_twin_the_assigned_caseworker_finds_the_markers(client, world):

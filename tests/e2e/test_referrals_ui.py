@@ -2,7 +2,8 @@
 resettlement consideration and the preview holds the incident narrative back; the UNHCR officer
 sees only the packet and accepts; the NGO sees "Accepted"; a referral labelled "GBV" reaches the
 livelihoods partner as "high priority"; and when the caregiver withdraws consent (recorded on
-the consent page) the pending referral is revoked and the partner is told."""
+the consent page) the pending referral is revoked and the partner is told. A preview refused
+for its input (a ticked summary left empty) shows why, in place."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ PACKET_URL = re.compile(r".*/referrals/[0-9a-f-]{36}/$")
 SUMMARY = "Needs a resettlement assessment; the family is under threat."
 NARRATIVE = "What happened at the border crossing in March."
 LIVELIHOODS_SUMMARY = "The mother needs an income to keep the child in school."
+WRITE_IT = "Write it, or untick it in “What to send”."
 
 
 @pytest.fixture
@@ -103,8 +105,10 @@ def test_refer_accept_relabel_and_revoke_after_withdrawal(new_page, world):
     held_back = decision.locator("ul.withhold-list li")
     expect(held_back).to_have_count(1)
     held = held_back.inner_text()
-    assert "Incident narrative" in held and "elements.not_agreed" in held
-    reason = held.split("—", 1)[1].replace("elements.not_agreed", "").strip()
+    assert "Incident narrative" in held and "elements.not_agreed" not in held
+    # The protocol's codes are kept for focal points under a collapsed "Technical details".
+    assert "elements.not_agreed" in decision.locator(".technical-details").text_content()
+    reason = held.split("—", 1)[1].strip()
     assert reason, "the held-back narrative comes with a reason in words"
     assert NARRATIVE not in decision.inner_text()
     _send(ngo)
@@ -200,3 +204,23 @@ def test_refer_accept_relabel_and_revoke_after_withdrawal(new_page, world):
     assert statuses == {"resettlement_consideration": "accepted", "livelihoods": "revoked"}
     for page in (ngo, unhcr, livelihoods):
         assert page.console_errors == []
+
+
+def test_a_refused_preview_shows_its_error_in_place(new_page, world):
+    """The referral summary is ticked but left empty: the preview is answered 400 with the
+    form's errors, and htmx swaps them in, so the caseworker sees what to write."""
+    worker, _officer, _partner, case = world
+    ngo = new_page()
+    log_in(ngo, worker.username, PASSWORD)
+    _start_referral(ngo, case, "Resettlement consideration")
+    ngo.get_by_role("checkbox", name="Referral summary", exact=True).check()
+    expect(ngo.locator("#id_referral_summary")).to_have_value("")
+    ngo.evaluate("window.notReloaded = true")
+    with ngo.expect_response(lambda r: r.request.method == "POST") as answer:
+        ngo.get_by_role("button", name="Preview").click()
+    assert answer.value.status == 400
+    summary = ngo.locator(".field", has=ngo.locator("#id_referral_summary"))
+    expect(summary.get_by_text(WRITE_IT)).to_be_visible()
+    expect(ngo.locator("#decision")).to_have_count(0)
+    assert ngo.evaluate("window.notReloaded") is True  # the panel is refreshed in place
+    assert Referral.objects.count() == 0
