@@ -18,12 +18,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, NoReturn, cast
 
+from amana.protocol.batch import decide_json
 from amana.protocol.engine import evaluate
 from amana.protocol.loading import load_protocol, parse_request_json
 from amana.protocol.model import Protocol
 from amana.protocol.reader import ContractError
 from amana.protocol.texts import LANGUAGES
-from amana.protocol.wire import decode_request, encode
+from amana.protocol.wire import decode_request, encode, paused_gc
 
 UNIVERSAL_NEWLINE = re.compile(rb"\r\n?|\n")
 
@@ -65,7 +66,7 @@ def decide_line(protocol: Protocol, line: bytes, language: str) -> bytes:
         if not line.decode("utf-8").strip():
             return b""  # blank in Unicode terms, as a text reader sees it: no request
         return encode({"error": str(exc)})
-    return evaluate(protocol, request).to_json(language)
+    return decide_json(protocol, request, language)
 
 
 def _lines(source: IO[bytes]) -> Iterator[bytes]:
@@ -79,10 +80,12 @@ def _lines(source: IO[bytes]) -> Iterator[bytes]:
 
 def run_batch(protocol: Protocol, source: IO[bytes], out: IO[bytes], language: str) -> None:
     write = out.write
-    for line in _lines(source):
-        decided = decide_line(protocol, line, language)
-        if decided:
-            write(decided + b"\n")
+    with paused_gc() as tick:
+        for count, line in enumerate(_lines(source), 1):
+            decided = decide_line(protocol, line, language)
+            if decided:
+                write(decided + b"\n")
+            tick(count)
     out.flush()
 
 

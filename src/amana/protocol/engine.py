@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from amana.protocol.codes import Code, Obligation
 from amana.protocol.decision import ALLOW, DENY, Decision
 from amana.protocol.findings import Context, Finding, Withheld, note
+from amana.protocol.inputs import RuleInputs
 from amana.protocol.model import Protocol, Request
 from amana.protocol.rules import basis, harm, purpose, standing
 from amana.protocol.rules.elements import ElementSplit
@@ -16,6 +20,9 @@ from amana.protocol.vocabulary import (
     INDIRECT_PURPOSES,
     PURPOSES,
 )
+
+if TYPE_CHECKING:
+    from amana.protocol.batch import Entry, Verdict
 
 Rule = Callable[[Context], Finding | None]
 
@@ -129,20 +136,58 @@ OBLIGATIONS_FOR: dict[tuple[bool, bool], tuple[Obligation, ...]] = {
 }
 
 
-# findings, interim, denied, stopped (not in force: no other rule runs)
-Standing = tuple[tuple[Finding, ...], bool, bool, bool]
+class Standing:
+    """The findings of rules 1.x for one (date, sender, recipient), kept once per distinct result:
+    `token` numbers the distinct results of one protocol (None past `_KINDS_MAX`)."""
+
+    __slots__ = ("denied", "findings", "interim", "stopped", "token")
+
+    def __init__(
+        self, findings: tuple[Finding, ...], interim: bool, denied: bool, stopped: bool
+    ) -> None:
+        self.findings = findings
+        self.interim = interim
+        self.denied = denied
+        self.stopped = stopped  # not in force: no other rule runs
+        self.token: int | None = None
+
+
+class Outcome:
+    """The findings of the rules after 1.x for one `rule_inputs` key, in order, and whether one
+    denies; `verdicts` keeps what batch.py writes for it, per (standing token, language)."""
+
+    __slots__ = ("denied", "findings", "verdicts")
+
+    def __init__(self, findings: tuple[Finding, ...], denied: bool) -> None:
+        self.findings = findings
+        self.denied = denied
+        self.verdicts: dict[tuple[int, str], Verdict] = {}
 
 
 class Tables:
     """What the engine derives from one protocol, on its first request.
 
     `rules`: `RULES_FOR` narrowed by what the protocol enables. `standing`: the findings of rules
-    1.x, which read nothing of a request but its date, sender and recipient, for each exact
-    `(date, sender, recipient)` met (bounded). `elements`: the element split per purpose and
-    service (see `rules.elements.ElementSplit`).
+    1.x, which read nothing of a request but its date, sender and recipient, for each
+    `(period, sender, recipient)` met (bounded), where the period is the request date's place
+    among the protocol's `breaks` (see `day_breaks`); `kinds`, each distinct such result once.
+    `outcomes`: the findings of the other rules for each `inputs.rule_inputs` met (bounded).
+    `elements`: the element split per purpose and service (see `rules.elements.ElementSplit`).
+    `element_json`, `summaries`: what batch.py writes for them.
     """
 
-    __slots__ = ("elements", "protocol", "rules", "standing")
+    __slots__ = (
+        "breaks",
+        "element_json",
+        "elements",
+        "inputs",
+        "kinds",
+        "outcomes",
+        "protocol",
+        "rules",
+        "standing",
+        "summaries",
+    )
 
     def __init__(self, protocol: Protocol) -> None:
         self.protocol = protocol
@@ -150,12 +195,21 @@ class Tables:
             key: tuple(r for r in rules if _may_find_under(r, protocol, key[0]))
             for key, rules in RULES_FOR.items()
         }
-        self.standing: dict[tuple[object, str, str], Standing] = {}
+        self.breaks = day_breaks(protocol)
+        self.standing: dict[tuple[int, str, str], Standing] = {}
+        self.kinds: dict[tuple[object, ...], Standing] = {}
+        self.inputs = RuleInputs(protocol)
+        self.outcomes: dict[tuple[object, ...], Outcome] = {}
         self.elements = ElementSplit(protocol)
+        # batch.py's JSON of the element split and of an allowance's summary
+        self.element_json: dict[tuple[str, str | None, str], dict[str, Entry]] = {}
+        self.summaries: dict[tuple[str, str, str, str], bytes] = {}
 
 
 _TABLES: dict[int, Tables] = {}
 _STANDING_MAX = 50_000
+_KINDS_MAX = 10_000
+_OUTCOMES_MAX = 200_000
 
 
 def tables(protocol: Protocol) -> Tables:
@@ -172,50 +226,109 @@ def standing_findings(protocol: Protocol, request: Request) -> Standing:
     ctx = Context(protocol=protocol, request=request)
     ctx.add(standing.protocol_in_force(ctx))
     if ctx.denied:
-        return tuple(ctx.findings), ctx.interim, True, True
+        return Standing(tuple(ctx.findings), ctx.interim, True, True)
     for finding in standing.parties_may_share(ctx):
         ctx.add(finding)
-    return tuple(ctx.findings), ctx.interim, ctx.denied, False
+    return Standing(tuple(ctx.findings), ctx.interim, ctx.denied, False)
+
+
+def _kind(kept: Tables, found: Standing) -> Standing:
+    """The one kept instance of this result, numbered (bounded)."""
+    key = (found.findings, found.interim, found.denied, found.stopped)
+    kind = kept.kinds.get(key)
+    if kind is None:
+        if len(kept.kinds) >= _KINDS_MAX:
+            return found
+        kind = kept.kinds[key] = found
+        found.token = len(kept.kinds)
+    return kind
+
+
+def day_breaks(protocol: Protocol) -> list[date]:
+    """The days on which the findings of rules 1.x may change, sorted: every date they compare
+    the request's date with, taken where the comparison turns (`effective_from <= at` turns on
+    effective_from itself, `at > valid_until` on the day after, and so on). Between two breaks,
+    every day gives the same findings: they quote the protocol's dates, never the request's."""
+    day = timedelta(days=1)
+    breaks: set[date] = set()
+    if protocol.effective_from is not None:
+        breaks.add(protocol.effective_from)
+    for last in (protocol.valid_until, protocol.interim_last_day):
+        if last is not None:
+            breaks.add(last + day)
+    for participant in protocol.participants.values():
+        if participant.signed_on is not None:
+            breaks.add(participant.signed_on)
+        suspension = participant.suspended
+        if suspension is not None:
+            breaks.add(suspension.since)
+            if suspension.until is not None:
+                breaks.add(suspension.until + day)
+    return sorted(breaks)
 
 
 def _standing(kept: Tables, request: Request) -> Standing:
     memo = kept.standing
-    key = (request.at, request.sender, request.recipient)
+    key = (bisect_right(kept.breaks, request.at), request.sender, request.recipient)
     found = memo.get(key)
     if found is None:
-        found = standing_findings(kept.protocol, request)
+        found = _kind(kept, standing_findings(kept.protocol, request))
         if len(memo) < _STANDING_MAX:
+            memo[key] = found
+    return found
+
+
+def rule_findings(kept: Tables, request: Request, interim: bool) -> Outcome:
+    """The findings of the rules after 1.x, in order, and whether one of them denies."""
+    ctx = Context(protocol=kept.protocol, request=request)
+    ctx.interim = interim
+    denied = False
+    key = (request.purpose, request.legal_basis, interim)
+    for rule in kept.rules.get(key) or RULES_FOR_BASIS[request.legal_basis]:
+        finding = rule(ctx)
+        if finding is not None:
+            ctx.findings.append(finding)
+            denied = denied or finding.denies
+    return Outcome(tuple(ctx.findings), denied)
+
+
+def _outcome(kept: Tables, request: Request, interim: bool) -> Outcome:
+    memo = kept.outcomes
+    key = kept.inputs.key(request, interim)
+    found = memo.get(key)
+    if found is None:
+        found = rule_findings(kept, request, interim)
+        if len(memo) < _OUTCOMES_MAX:
             memo[key] = found
     return found
 
 
 def evaluate(protocol: Protocol, request: Request) -> Decision:
     kept = tables(protocol)
-    ctx = Context(protocol=protocol, request=request)
-    found, ctx.interim, denied, stopped = _standing(kept, request)
-    findings = ctx.findings
-    findings.extend(found)
-    if not stopped:
-        key = (request.purpose, request.legal_basis, ctx.interim)
-        for rule in kept.rules.get(key) or RULES_FOR_BASIS[request.legal_basis]:
-            finding = rule(ctx)
-            if finding is not None:
-                findings.append(finding)
-                denied = denied or finding.denies
-    ctx.denied = denied
+    found = _standing(kept, request)
+    interim = found.interim
+    denied = found.denied
+    findings = list(found.findings)
+    if not found.stopped:
+        outcome = _outcome(kept, request, interim)
+        findings += outcome.findings
+        denied = denied or outcome.denied
+    withheld: list[Withheld] = []
     if denied:
-        return _denial(ctx)
-    share = kept.elements.split(request.purpose, request.service, request.elements, ctx.withheld)
+        return _denial(protocol, request, findings, withheld)
+    share = kept.elements.split(request.purpose, request.service, request.elements, withheld)
     if not share:
-        return _denial(ctx)
-    return _allowance(ctx, share)
+        return _denial(protocol, request, findings, withheld)
+    return _allowance(
+        protocol, request, interim=interim, findings=findings, withheld=withheld, share=share
+    )
 
 
-def _label(ctx: Context) -> str | None:
-    for finding in ctx.findings:
+def _label(protocol: Protocol, request: Request, findings: list[Finding]) -> str | None:
+    for finding in findings:
         if finding.code is Code.LABEL_STIGMATISING:
-            return ctx.protocol.settings.neutral_label
-    return ctx.request.label
+            return protocol.settings.neutral_label
+    return request.label
 
 
 def _withheld_codes(findings: list[Finding], withheld: list[Withheld]) -> list[Finding]:
@@ -234,32 +347,44 @@ def _first_refusal(findings: list[Finding]) -> Code | None:
     return None
 
 
-def _denial(ctx: Context) -> Decision:
-    findings = ctx.findings
-    withheld = ctx.withheld
+def _denial(
+    protocol: Protocol, request: Request, findings: list[Finding], withheld: list[Withheld]
+) -> Decision:
     # Computed before the refused elements are added: their code is a refusal's, already given.
     extra = _withheld_codes(findings, withheld)
     first = _first_refusal(findings)
     if first is not None:
         held = {w.element for w in withheld}
-        withheld += [Withheld(e, first) for e in ctx.request.elements if e not in held]
+        withheld += [Withheld(e, first) for e in request.elements if e not in held]
     return Decision(
         decision=DENY,
         share=(),
         withheld=tuple(withheld),
         findings=tuple(findings + extra) if extra else tuple(findings),
         obligations=(),
-        label=_label(ctx),
+        label=_label(protocol, request, findings),
     )
 
 
-def _allowance(ctx: Context, share: list[str]) -> Decision:
-    request = ctx.request
+def _name_of(protocol: Protocol, participant_id: str) -> str:
+    participant = protocol.participants.get(participant_id)
+    return participant.name if participant else participant_id
+
+
+def _allowance(
+    protocol: Protocol,
+    request: Request,
+    *,
+    interim: bool,
+    findings: list[Finding],
+    withheld: list[Withheld],
+    share: list[str],
+) -> Decision:
     summary = Finding(
         Code.SHARING_ALLOWED,
         False,
         (
-            ("recipient", ctx.name_of(request.recipient)),
+            ("recipient", _name_of(protocol, request.recipient)),
             ("purpose", request.service or request.purpose),
             ("basis", request.legal_basis),
         ),
@@ -267,8 +392,8 @@ def _allowance(ctx: Context, share: list[str]) -> Decision:
     return Decision(
         decision=ALLOW,
         share=tuple(share),
-        withheld=tuple(ctx.withheld),
-        findings=(summary, *ctx.findings, *_withheld_codes(ctx.findings, ctx.withheld)),
-        obligations=OBLIGATIONS_FOR[request.legal_basis in EXCEPTIONAL_BASES, ctx.interim],
-        label=_label(ctx),
+        withheld=tuple(withheld),
+        findings=(summary, *findings, *_withheld_codes(findings, withheld)),
+        obligations=OBLIGATIONS_FOR[request.legal_basis in EXCEPTIONAL_BASES, interim],
+        label=_label(protocol, request, findings),
     )

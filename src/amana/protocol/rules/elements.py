@@ -69,11 +69,7 @@ class ElementSplit:
         self, purpose: str, service: str | None, elements: tuple[str, ...], withheld: list[Withheld]
     ) -> list[str]:
         """The elements that may go; the withheld ones are added to `withheld`, in order."""
-        table = self._tables.get((purpose, service))
-        if table is None:
-            table = {}
-            if len(self._tables) < TABLES_MAX:
-                self._tables[purpose, service] = table
+        table = self._table(purpose, service)
         share: list[str] = []
         for element in elements:
             entry = table.get(element, _UNSEEN)
@@ -84,6 +80,22 @@ class ElementSplit:
             else:
                 withheld.append(entry)
         return share
+
+    def entry(self, purpose: str, service: str | None, element: str) -> Withheld | None:
+        """One element's fate: None (it goes) or its `Withheld` entry."""
+        table = self._table(purpose, service)
+        entry = table.get(element, _UNSEEN)
+        if entry is _UNSEEN:
+            entry = self._entry(purpose, service, element, table)
+        return entry
+
+    def _table(self, purpose: str, service: str | None) -> dict[str, Withheld | None]:
+        table = self._tables.get((purpose, service))
+        if table is None:
+            table = {}
+            if len(self._tables) < TABLES_MAX:
+                self._tables[purpose, service] = table
+        return table
 
     def _entry(
         self, purpose: str, service: str | None, element: str, table: dict[str, Withheld | None]

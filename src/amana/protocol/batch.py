@@ -1,0 +1,240 @@
+"""The batch command's path: the decision `evaluate` makes, written straight to its JSON line.
+
+`decide_json(protocol, request, language)` gives, byte for byte, what
+`evaluate(protocol, request).to_json(language)` gives (tests/protocol/test_batch.py holds it to
+that over generated requests, the corpus and the bench's requests). It reads the same memos as
+`evaluate` (`engine.Tables`) and keeps, per language, the JSON of what they hold: for each
+memoised outcome and kind of standing, a `Verdict` (the reasons, already encoded and joined, the
+first refusal, the label and the end of the line); for each purpose, service and element, the
+element's entry. A decision already met costs a few dictionary look-ups and one join.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+from amana.protocol.codes import Code
+from amana.protocol.decision import _obligations, _reason, _withheld
+from amana.protocol.engine import (
+    OBLIGATIONS_FOR,
+    Outcome,
+    Standing,
+    Tables,
+    _name_of,
+    _outcome,
+    _standing,
+    evaluate,
+    tables,
+)
+from amana.protocol.findings import Finding
+from amana.protocol.model import Protocol, Request
+from amana.protocol.vocabulary import EXCEPTIONAL_BASES
+
+_encode: Final = msgspec.json.Encoder().encode
+_MAX: Final = 100_000  # entries per cache, so that odd input cannot grow them without end
+_DENY_HEAD: Final = b'{"decision":"deny","share":[],"withhold":['
+_ALLOW_HEAD: Final = b'{"decision":"allow","share":'
+_WITHHOLD: Final = b',"withhold":['
+_LABEL: Final = b'],"label":'
+_REASONS: Final = b',"reasons":['
+_NO_OBLIGATIONS: Final = b'],"obligations":[]}'
+
+# An element's entry: None (it goes) or (its code, its JSON in an allowance, in a denial).
+Entry = tuple[Code, bytes, bytes] | None
+
+
+class Verdict:
+    """What one outcome, after one kind of standing, puts in every line, in one language.
+
+    An outcome belongs to one legitimate basis and one interim state (both are in its key), so
+    the obligations of an allowance are the verdict's too.
+    """
+
+    __slots__ = ("allow_tail", "codes", "deny_tail", "first_refusal", "label", "reasons", "refused")
+
+    def __init__(
+        self, kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
+    ) -> None:
+        findings = standing.findings + outcome.findings
+        self.reasons = b",".join(_reason_json(f, language) for f in findings)
+        self.codes = frozenset(f.code for f in findings)
+        self.first_refusal = next((f.code for f in findings if f.denies), None)
+        neutral = Code.LABEL_STIGMATISING in self.codes
+        self.label = _encode(kept.protocol.settings.neutral_label) if neutral else None
+        self.deny_tail = _REASONS + self.reasons + _NO_OBLIGATIONS
+        exceptional = request.legal_basis in EXCEPTIONAL_BASES
+        self.allow_tail = _allow_tail(exceptional, standing.interim, language)
+        # element -> its JSON, held back by the refusal (shared by every verdict of that code)
+        self.refused = _refused_items(self.first_refusal, language)
+
+
+_REASONS_JSON: dict[tuple[Finding, str], bytes] = {}
+
+
+def _reason_json(finding: Finding, language: str) -> bytes:
+    key = (finding, language)
+    found = _REASONS_JSON.get(key)
+    if found is None:
+        found = _encode(_reason(finding.code, finding.params, language))
+        if len(_REASONS_JSON) < _MAX:
+            _REASONS_JSON[key] = found
+    return found
+
+
+def _verdict(
+    kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
+) -> Verdict:
+    token = standing.token
+    if token is None:  # past the bound on kinds of standing: not kept
+        return Verdict(kept, standing, outcome, request, language)
+    verdict = outcome.verdicts.get((token, language))
+    if verdict is None:
+        verdict = Verdict(kept, standing, outcome, request, language)
+        outcome.verdicts[token, language] = verdict
+    return verdict
+
+
+_ALLOW_TAILS: dict[tuple[bool, bool, str], bytes] = {}
+_REFUSED: dict[tuple[Code | None, str], dict[str, bytes]] = {}
+
+
+def _allow_tail(exceptional: bool, interim: bool, language: str) -> bytes:
+    key = (exceptional, interim, language)
+    tail = _ALLOW_TAILS.get(key)
+    if tail is None:
+        obligations = _encode(_obligations(OBLIGATIONS_FOR[exceptional, interim], language))
+        tail = _ALLOW_TAILS[key] = b'],"obligations":' + obligations + b"}"
+    return tail
+
+
+def _refused_items(code: Code | None, language: str) -> dict[str, bytes]:
+    return _REFUSED.setdefault((code, language), {})
+
+
+def _refused_item(verdict: Verdict, element: str, language: str) -> bytes:
+    code = verdict.first_refusal
+    assert code is not None
+    item = _encode(_withheld(element, code, False, language))
+    if len(verdict.refused) < _MAX:
+        verdict.refused[element] = item
+    return item
+
+
+_EXTRAS: dict[tuple[Code, str], bytes] = {}
+
+
+def _element_table(
+    kept: Tables, purpose: str, service: str | None, language: str
+) -> dict[str, Entry]:
+    key = (purpose, service, language)
+    table = kept.element_json.get(key)
+    if table is None:
+        table = {}
+        if len(kept.element_json) < _MAX:
+            kept.element_json[key] = table
+    return table
+
+
+def _element_entry(
+    kept: Tables, request: Request, element: str, table: dict[str, Entry], language: str
+) -> Entry:
+    held = kept.elements.entry(request.purpose, request.service, element)
+    entry: Entry = None
+    if held is not None:
+        entry = (
+            held.code,
+            _encode(_withheld(element, held.code, True, language)),
+            _encode(_withheld(element, held.code, False, language)),
+        )
+    if len(table) < _MAX:
+        table[element] = entry
+    return entry
+
+
+def _extra_json(code: Code, language: str) -> bytes:
+    key = (code, language)
+    found = _EXTRAS.get(key)
+    if found is None:
+        found = _EXTRAS[key] = _encode(_reason(code, (), language))
+    return found
+
+
+def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
+    purpose = request.service or request.purpose
+    key = (request.recipient, purpose, request.legal_basis, language)
+    found = kept.summaries.get(key)
+    if found is None:
+        params = (
+            ("recipient", _name_of(kept.protocol, request.recipient)),
+            ("purpose", purpose),
+            ("basis", request.legal_basis),
+        )
+        found = _encode(_reason(Code.SHARING_ALLOWED, params, language))
+        if len(kept.summaries) < _MAX:
+            kept.summaries[key] = found
+    return found
+
+
+_UNSEEN: Final = (Code.ELEMENTS_NOT_AGREED, b"", b"")  # a marker: never in a table
+
+
+def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
+    """`evaluate(protocol, request).to_json(language)`, from the memos."""
+    kept = tables(protocol)
+    standing = _standing(kept, request)
+    if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
+        return evaluate(protocol, request).to_json(language)
+    outcome = _outcome(kept, request, standing.interim)
+    verdict = _verdict(kept, standing, outcome, request, language)
+    label = verdict.label or _encode(request.label)
+    if verdict.first_refusal is not None:
+        # A rule denied: every element is held back with the first refusal's code.
+        refused = verdict.refused
+        items = [refused.get(e) or _refused_item(verdict, e, language) for e in request.elements]
+        return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_tail))
+    table = _element_table(kept, request.purpose, request.service, language)
+    share: list[str] = []
+    held: list[tuple[Code, bytes, bytes]] = []
+    for element in request.elements:
+        entry = table.get(element, _UNSEEN)
+        if entry is _UNSEEN:
+            entry = _element_entry(kept, request, element, table, language)
+        if entry is None:
+            share.append(element)
+        else:
+            held.append(entry)
+    reasons = [verdict.reasons] if verdict.reasons else []
+    if held:
+        codes = verdict.codes
+        extra = dict.fromkeys(entry[0] for entry in held if entry[0] not in codes)
+        reasons += [_extra_json(code, language) for code in extra]
+    if not share:  # no rule denied, but nothing asked for is agreed
+        items = [entry[2] for entry in held]
+        return b"".join(
+            (
+                _DENY_HEAD,
+                b",".join(items),
+                _LABEL,
+                label,
+                _REASONS,
+                b",".join(reasons),
+                _NO_OBLIGATIONS,
+            )
+        )
+    reasons.insert(0, _summary_json(kept, request, language))
+    items = [entry[1] for entry in held]
+    return b"".join(
+        (
+            _ALLOW_HEAD,
+            _encode(share),
+            _WITHHOLD,
+            b",".join(items),
+            _LABEL,
+            label,
+            _REASONS,
+            b",".join(reasons),
+            verdict.allow_tail,
+        )
+    )
