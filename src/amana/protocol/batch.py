@@ -52,7 +52,16 @@ class Verdict:
     the obligations of an allowance are the verdict's too.
     """
 
-    __slots__ = ("allow_tail", "codes", "deny_tail", "first_refusal", "label", "reasons", "refused")
+    __slots__ = (
+        "allow_tail",
+        "codes",
+        "deny_tail",
+        "first_refusal",
+        "label",
+        "reasons",
+        "refused",
+        "services",
+    )
 
     def __init__(
         self, kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
@@ -68,6 +77,8 @@ class Verdict:
         self.allow_tail = _allow_tail(exceptional, standing.interim, language)
         # element -> its JSON, held back by the refusal (shared by every verdict of that code)
         self.refused = _refused_items(self.first_refusal, language)
+        # (service, recipient) -> (the element table, the start of an allowance's reasons)
+        self.services: dict[tuple[str | None, str], tuple[dict[str, Entry], bytes]] = {}
 
 
 _REASONS_JSON: dict[tuple[Finding, str], bytes] = {}
@@ -180,6 +191,30 @@ def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
 _UNSEEN: Final = (Code.ELEMENTS_NOT_AGREED, b"", b"")  # a marker: never in a table
 
 
+def _for_service(
+    kept: Tables, verdict: Verdict, request: Request, language: str
+) -> tuple[dict[str, Entry], bytes]:
+    """The element table of the request's purpose and service, and the reasons an allowance
+    starts with: its summary, then the verdict's reasons."""
+    table = _element_table(kept, request.purpose, request.service, language)
+    summary = _summary_json(kept, request, language)
+    found = (table, summary + b"," + verdict.reasons if verdict.reasons else summary)
+    if len(verdict.services) < _MAX:
+        verdict.services[request.service, request.recipient] = found
+    return found
+
+
+def _extras(verdict: Verdict, held: list[tuple[Code, bytes, bytes]], language: str) -> list[bytes]:
+    """`engine._withheld_codes`: one reason per element code not already given, in order."""
+    codes = verdict.codes
+    extra: list[Code] = []
+    for entry in held:
+        code = entry[0]
+        if code not in codes and code not in extra:
+            extra.append(code)
+    return [_extra_json(code, language) for code in extra]
+
+
 def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
     """`evaluate(protocol, request).to_json(language)`, from the memos."""
     kept = tables(protocol)
@@ -194,7 +229,10 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
         refused = verdict.refused
         items = [refused.get(e) or _refused_item(verdict, e, language) for e in request.elements]
         return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_tail))
-    table = _element_table(kept, request.purpose, request.service, language)
+    per_service = verdict.services.get((request.service, request.recipient))
+    if per_service is None:
+        per_service = _for_service(kept, verdict, request, language)
+    table = per_service[0]
     share: list[str] = []
     held: list[tuple[Code, bytes, bytes]] = []
     for element in request.elements:
@@ -205,12 +243,9 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
             share.append(element)
         else:
             held.append(entry)
-    reasons = [verdict.reasons] if verdict.reasons else []
-    if held:
-        codes = verdict.codes
-        extra = dict.fromkeys(entry[0] for entry in held if entry[0] not in codes)
-        reasons += [_extra_json(code, language) for code in extra]
     if not share:  # no rule denied, but nothing asked for is agreed
+        reasons = [verdict.reasons] if verdict.reasons else []
+        reasons += _extras(verdict, held, language)
         items = [entry[2] for entry in held]
         return b"".join(
             (
@@ -223,18 +258,21 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
                 _NO_OBLIGATIONS,
             )
         )
-    reasons.insert(0, _summary_json(kept, request, language))
-    items = [entry[1] for entry in held]
+    reasons = per_service[1]
+    if held:
+        extras = _extras(verdict, held, language)
+        if extras:
+            reasons = b",".join((reasons, *extras))
     return b"".join(
         (
             _ALLOW_HEAD,
             _encode(share),
             _WITHHOLD,
-            b",".join(items),
+            b",".join([entry[1] for entry in held]),
             _LABEL,
             label,
             _REASONS,
-            b",".join(reasons),
+            reasons,
             verdict.allow_tail,
         )
     )

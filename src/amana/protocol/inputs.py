@@ -17,13 +17,22 @@ from amana.protocol.model import ConsentRecord, Protocol, Request
 from amana.protocol.rules.basis import CLOSED_CASE_PURPOSES
 from amana.protocol.rules.consent import REFUSING, refusal_covers
 from amana.protocol.rules.harm import is_home_visit, is_stigmatising
-from amana.protocol.vocabulary import ADULT_AGE, EXCEPTIONAL_BASES
+from amana.protocol.vocabulary import ADULT_AGE, BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
 
 ARCHIVE_STAGES: Final = frozenset({"intake", "closure"})
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
+# Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
+CHECKED_PURPOSES: Final = frozenset(BASES_FOR_PURPOSE) - {"feedback_process"}
+# Bases under which a rule's finding may name the recipient (consent_given, the archive rule,
+# recipient_safe); under the others only referral_names_agreed_service reads it.
+NAMING_BASES: Final = EXCEPTIONAL_BASES | {"consent"}
 RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}  # rules risk_assessed, recipient_safe
 
-ConsentFacts = tuple[bool, bool, str | None, bool]
+# Bits of `consent_facts`: 1 the person who consents did (kind "consent"), 2 the child agreed,
+# 4 both archive stages recorded; above them (>> 3), who refused first: 0 nobody, else the
+# 1-based place in REFUSAL_ORDER.
+CONSENTED, CHILD_AGREED, ARCHIVE_STAGES_RECORDED = 1, 2, 4
+NO_CONSENT_RULES = -1
 
 
 def _covering(request: Request) -> tuple[list[ConsentRecord], dict[str, date]]:
@@ -50,15 +59,18 @@ def _covering(request: Request) -> tuple[list[ConsentRecord], dict[str, date]]:
     return agreements, last_refusal
 
 
-def consent_facts(request: Request, child: bool) -> ConsentFacts | None:
+def consent_facts(request: Request, child: bool) -> int:
     """What the consent rules ask of the records, read as `rules.consent.read_consents` reads
     them: whether the person who consents did (kind "consent"), whether the child agreed,
     who refused first (in the order rule nobody_refused asks), and whether the archive stages
-    were both recorded. None where no rule reads consents. One pass over the records for the
-    refusals, one over the agreements; a property test holds it to `read_consents`."""
+    were both recorded, as bits (see CONSENTED...); NO_CONSENT_RULES where no rule reads
+    consents. One pass over the records for the refusals, one over the agreements; a property
+    test holds it to `read_consents`."""
     purpose = request.purpose
+    if purpose not in CHECKED_PURPOSES:  # the consent rules start with `basis._checks_basis`
+        return NO_CONSENT_RULES
     if request.legal_basis != "consent" and purpose not in CLOSED_CASE_PURPOSES:
-        return None
+        return NO_CONSENT_RULES
     agreements, last_refusal = _covering(request)
     giver = "caregiver" if child else "adult_subject"
     consented = child_agreed = False
@@ -76,15 +88,15 @@ def consent_facts(request: Request, child: bool) -> ConsentFacts | None:
             stages.add(record.stage)
         elif given_by == "child":
             child_agreed = True
-    first_refusal = None
+    refused = 0
     if last_refusal:
-        first_refusal = next(
-            (g for g in REFUSAL_ORDER if g in last_refusal and g not in agreeing), None
+        refused = next(
+            (n for n, g in enumerate(REFUSAL_ORDER, 1) if g in last_refusal and g not in agreeing),
+            0,
         )
-    return consented, child_agreed, first_refusal, stages >= ARCHIVE_STAGES
+    return consented | child_agreed << 1 | (stages >= ARCHIVE_STAGES) << 2 | refused << 3
 
 
-_UNSEEN: Final = object()
 _LABELS_MAX: Final = 10_000
 
 
@@ -101,44 +113,52 @@ class RuleInputs:
         self.contacts: dict[str | None, bool] = {}
 
     def key(self, request: Request, interim: bool) -> tuple[object, ...]:
-        """Everything the rules after 1.x depend on, for one request; a fact that no rule
-        would read for this purpose and basis is left out (None), so more requests share a key."""
+        """Everything the rules after 1.x depend on, for one request: the purpose, service,
+        basis and recipient, the consent facts, and the other facts as bits of one number. A
+        fact that no rule would read for this purpose and basis is left out (0 or None), so
+        that more requests share a key."""
         subject = request.subject
         child = subject.age < ADULT_AGE and subject.care_status != "adult"  # Subject.is_child
         basis = request.legal_basis
         purpose = request.purpose
-        asks_caregiver = child and basis == "consent"  # caregiver_can_be_asked, child_assented
+        flags = interim | child << 1
+        if child and basis == "consent":  # caregiver_can_be_asked, child_assented
+            flags |= (
+                (subject.age >= self.assent_from_age) << 2
+                | subject.caregiver_reachable << 3
+                | subject.informing_caregiver_in_best_interests << 4
+            )
         bia = request.best_interests
-        if bia is not None and basis != "best_interests" and purpose not in CLOSED_CASE_PURPOSES:
-            bia = None
+        if bia is not None and (basis == "best_interests" or purpose in CLOSED_CASE_PURPOSES):
+            assessed_on = bia.assessed_on
+            flags |= (
+                32
+                | bia.supports_sharing << 6
+                | (assessed_on is not None and assessed_on <= request.at) << 7
+            )
         exceptional = request.exceptional
-        if exceptional is not None and basis not in RISK_BASES:
-            exceptional = None
-        label = self.labels.get(request.label, _UNSEEN)
-        if label is _UNSEEN:
-            label = self._label(request.label)
+        if exceptional is not None and basis in RISK_BASES:
+            flags |= (
+                256
+                | bool(exceptional.risk_assessment) << 9
+                | exceptional.recipient_assessed_safe << 10
+            )
+        if subject.gbv_survivor and self._home_visit(request.contact_method):
+            flags |= 2048
+        stigmatising = self.labels.get(request.label)
+        if stigmatising is None:
+            stigmatising = self._label(request.label)
+        if stigmatising:
+            flags |= 4096
+        referral = purpose == "referral_immediate"  # referral_names_agreed_service
+        names_recipient = referral or (purpose in CHECKED_PURPOSES and basis in NAMING_BASES)
         return (
-            interim,
             purpose,
-            request.service if purpose == "referral_immediate" else None,
+            request.service if referral else None,
             basis,
-            request.recipient,
-            child,
-            asks_caregiver and subject.age >= self.assent_from_age,
-            asks_caregiver and subject.caregiver_reachable,
-            asks_caregiver and subject.informing_caregiver_in_best_interests,
+            request.recipient if names_recipient else None,
             consent_facts(request, child),
-            None
-            if bia is None
-            else (
-                bia.supports_sharing,
-                bia.assessed_on is not None and bia.assessed_on <= request.at,
-            ),
-            None
-            if exceptional is None
-            else (bool(exceptional.risk_assessment), exceptional.recipient_assessed_safe),
-            subject.gbv_survivor and self._home_visit(request.contact_method),
-            label,
+            flags,
         )
 
     def _label(self, label: str | None) -> bool:

@@ -47,17 +47,27 @@ def _learn(values: Iterable[str | None]) -> None:
 def _settle(request: Request) -> None:
     """The checks the types cannot make; raises `_Slow` where the validator must decide."""
     known = _NOT_BLANK
-    texts = (
-        request.sender,
-        request.recipient,
-        request.purpose,
-        request.service,
-        request.contact_method,
-        request.label,
-        *request.elements,
-    )
-    if not known.issuperset(texts):
-        _learn(texts)
+    elements = request.elements
+    if not (
+        request.sender in known
+        and request.recipient in known
+        and request.purpose in known
+        and request.service in known
+        and request.contact_method in known
+        and request.label in known
+        and known.issuperset(elements)
+    ):
+        _learn(
+            (
+                request.sender,
+                request.recipient,
+                request.purpose,
+                request.service,
+                request.contact_method,
+                request.label,
+                *elements,
+            )
+        )
     for consent in request.consents:
         if not (consent.purposes <= known and consent.recipients <= known):
             _learn(consent.purposes | consent.recipients)
@@ -65,11 +75,12 @@ def _settle(request: Request) -> None:
             _learn(consent.services)
     exceptional = request.exceptional
     if exceptional is not None:
-        _learn((exceptional.circumstance or None,))
+        if exceptional.circumstance not in known:
+            _learn((exceptional.circumstance or None,))
         if exceptional.risk_assessment is not None:
             exceptional.risk_assessment = exceptional.risk_assessment.strip() or None
-    if len(set(request.elements)) != len(request.elements):
-        request.elements = tuple(dict.fromkeys(request.elements))
+    if len(elements) > 1 and len(set(elements)) != len(elements):
+        request.elements = tuple(dict.fromkeys(elements))
 
 
 def decode_request(line: bytes) -> Request:
