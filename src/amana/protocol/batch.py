@@ -244,8 +244,8 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
         else:
             held.append(entry)
     if not share:  # no rule denied, but nothing asked for is agreed
-        reasons = [verdict.reasons] if verdict.reasons else []
-        reasons += _extras(verdict, held, language)
+        given = [verdict.reasons] if verdict.reasons else []
+        given += _extras(verdict, held, language)
         items = [entry[2] for entry in held]
         return b"".join(
             (
@@ -254,7 +254,7 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
                 _LABEL,
                 label,
                 _REASONS,
-                b",".join(reasons),
+                b",".join(given),
                 _NO_OBLIGATIONS,
             )
         )
