@@ -222,7 +222,9 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
     if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
         return evaluate(protocol, request).to_json(language)
     outcome = _outcome(kept, request, standing.interim)
-    verdict = _verdict(kept, standing, outcome, request, language)
+    verdict = outcome.verdicts.get((standing.token, language))  # `_verdict`, inlined
+    if verdict is None:
+        verdict = _verdict(kept, standing, outcome, request, language)
     label = verdict.label or _encode(request.label)
     if verdict.first_refusal is not None:
         # A rule denied: every element is held back with the first refusal's code.

@@ -161,7 +161,7 @@ class Outcome:
     def __init__(self, findings: tuple[Finding, ...], denied: bool) -> None:
         self.findings = findings
         self.denied = denied
-        self.verdicts: dict[tuple[int, str], Verdict] = {}
+        self.verdicts: dict[tuple[int | None, str], Verdict] = {}
 
 
 class Tables:
