@@ -13,7 +13,9 @@ def test_run_reports_throughput_latency_and_floor():
     assert report["in_process"]["decisions_per_s"] > 0
     assert report["in_process"]["ratio_engine_to_floor"] > 0
     assert 0 < report["latency_ms"]["p50"] <= report["latency_ms"]["p99"]
-    assert report["end_to_end_check_batch"]["decisions_per_s"] > 0
+    end_to_end = report["end_to_end_check_batch"]
+    assert end_to_end["decisions_per_s"] > 0 and end_to_end["runs"] == 3
+    assert len(end_to_end["each_run"]) == 3
     assert 0 < report["allow_share_in_sample"] < 1
 
 
@@ -25,6 +27,7 @@ def test_main_prints_json(capsys):
 def test_bad_arguments_exit_2_with_one_line(capsys, tmp_path):
     assert _exit_code(["--n", "5"]) == 2
     assert _exit_code(["--n", "lots"]) == 2
+    assert _exit_code(["--n", "200", "--repeat", "0"]) == 2
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\n")
     assert bench.main(["--n", "200", "--protocol", str(bad)]) == 2

@@ -97,13 +97,11 @@ def _reason_json(finding: Finding, language: str) -> bytes:
 def _verdict(
     kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
 ) -> Verdict:
-    token = standing.token
-    if token is None:  # past the bound on kinds of standing: not kept
-        return Verdict(kept, standing, outcome, request, language)
-    verdict = outcome.verdicts.get((token, language))
-    if verdict is None:
-        verdict = Verdict(kept, standing, outcome, request, language)
-        outcome.verdicts[token, language] = verdict
+    """A verdict not kept yet (`decide_json` looks it up first); kept unless the standing is
+    past the bound on kinds of standing (no token)."""
+    verdict = Verdict(kept, standing, outcome, request, language)
+    if standing.token is not None:
+        outcome.verdicts[standing.token, language] = verdict
     return verdict
 
 
@@ -262,9 +260,7 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
         )
     reasons = per_service[1]
     if held:
-        extras = _extras(verdict, held, language)
-        if extras:
-            reasons = b",".join((reasons, *extras))
+        reasons = b",".join((reasons, *_extras(verdict, held, language)))
     return b"".join(
         (
             _ALLOW_HEAD,
