@@ -23,7 +23,8 @@ from amana.protocol import batch, cli, engine, evaluate, request_from_data, wire
 from amana.protocol.findings import Context
 from amana.protocol.generate import make_request
 from amana.protocol.inputs import (
-    ARCHIVE_STAGES_RECORDED,
+    AT_CLOSURE,
+    AT_INTAKE,
     CHILD_AGREED,
     CONSENTED,
     NO_CONSENT_RULES,
@@ -78,11 +79,13 @@ def _facts_from_state(request, child):
     state = read_consents(request)
     giver = "caregiver" if child else "adult_subject"
     refused = next((n for n, g in enumerate(REFUSAL_ORDER, 1) if g in state.refused), 0)
+    stages = state.stages(giver) if purpose == "closed_case_archive" else frozenset()
     return (
         (CONSENTED if state.has_agreement(giver, CONSENT_ONLY) else 0)
         | (CHILD_AGREED if state.has_agreement("child", AGREEING) else 0)
-        | (ARCHIVE_STAGES_RECORDED if {"intake", "closure"} <= state.stages(giver) else 0)
-        | refused << 3
+        | (AT_INTAKE if "intake" in stages else 0)
+        | (AT_CLOSURE if "closure" in stages else 0)
+        | refused << 4
     )
 
 

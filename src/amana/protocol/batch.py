@@ -11,6 +11,7 @@ element's entry. A decision already met costs a few dictionary look-ups and one 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Final
 
 import msgspec
@@ -18,6 +19,7 @@ import msgspec
 from amana.protocol.codes import Code
 from amana.protocol.decision import _obligations, _reason, _withheld
 from amana.protocol.engine import (
+    _TABLES,
     OBLIGATIONS_FOR,
     Outcome,
     Standing,
@@ -215,12 +217,20 @@ def _extras(verdict: Verdict, held: list[tuple[Code, bytes, bytes]], language: s
 
 def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
     """`evaluate(protocol, request).to_json(language)`, from the memos."""
-    kept = tables(protocol)
-    standing = _standing(kept, request)
+    kept = _TABLES.get(id(protocol))
+    if kept is None or kept.protocol is not protocol:
+        kept = tables(protocol)
+    # `engine._standing`, `engine._outcome` and `_verdict`, inlined: their look-ups first
+    period = bisect_right(kept.breaks, request.at)
+    standing = kept.standing.get((period, request.sender, request.recipient))
+    if standing is None:
+        standing = _standing(kept, request)
     if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
         return evaluate(protocol, request).to_json(language)
-    outcome = _outcome(kept, request, standing.interim)
-    verdict = outcome.verdicts.get((standing.token, language))  # `_verdict`, inlined
+    outcome = kept.outcomes.get(kept.inputs.key(request, standing.interim))
+    if outcome is None:
+        outcome = _outcome(kept, request, standing.interim)
+    verdict = outcome.verdicts.get((standing.token, language))
     if verdict is None:
         verdict = _verdict(kept, standing, outcome, request, language)
     label = verdict.label or _encode(request.label)
@@ -229,6 +239,13 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
         refused = verdict.refused
         items = [refused.get(e) or _refused_item(verdict, e, language) for e in request.elements]
         return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_tail))
+    return _split_line(kept, verdict, request, label, language)
+
+
+def _split_line(
+    kept: Tables, verdict: Verdict, request: Request, label: bytes, language: str
+) -> bytes:
+    """No rule denied: the elements are split; an allowance, or a denial if none may go."""
     per_service = verdict.services.get((request.service, request.recipient))
     if per_service is None:
         per_service = _for_service(kept, verdict, request, language)

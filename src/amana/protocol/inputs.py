@@ -15,11 +15,10 @@ from typing import Final
 
 from amana.protocol.model import ConsentRecord, Protocol, Request
 from amana.protocol.rules.basis import CLOSED_CASE_PURPOSES
-from amana.protocol.rules.consent import REFUSING, refusal_covers
+from amana.protocol.rules.consent import REFUSING, covers, refusal_covers
 from amana.protocol.rules.harm import is_home_visit, is_stigmatising
 from amana.protocol.vocabulary import ADULT_AGE, BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
 
-ARCHIVE_STAGES: Final = frozenset({"intake", "closure"})
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
 # Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
 CHECKED_PURPOSES: Final = frozenset(BASES_FOR_PURPOSE) - {"feedback_process"}
@@ -29,72 +28,79 @@ NAMING_BASES: Final = EXCEPTIONAL_BASES | {"consent"}
 RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}  # rules risk_assessed, recipient_safe
 
 # Bits of `consent_facts`: 1 the person who consents did (kind "consent"), 2 the child agreed,
-# 4 both archive stages recorded; above them (>> 3), who refused first: 0 nobody, else the
-# 1-based place in REFUSAL_ORDER.
-CONSENTED, CHILD_AGREED, ARCHIVE_STAGES_RECORDED = 1, 2, 4
+# 4 and 8 that person's agreements include one at intake, one at closure (kept for the archive
+# purpose only); above them (>> 4), who refused first: 0 nobody, else the 1-based place in
+# REFUSAL_ORDER.
+CONSENTED, CHILD_AGREED, AT_INTAKE, AT_CLOSURE = 1, 2, 4, 8
 NO_CONSENT_RULES = -1
+_STAGE_BITS: Final = {"intake": AT_INTAKE, "closure": AT_CLOSURE, "other": 0}
 
 
-def _covering(request: Request) -> tuple[list[ConsentRecord], dict[str, date]]:
-    """The agreements that cover the request, and each giver's latest covering refusal."""
+def consent_facts(request: Request, child: bool) -> int:
+    """What the consent rules ask of the records, read as `rules.consent.read_consents` reads
+    them, as bits (see CONSENTED...); NO_CONSENT_RULES where no rule reads consents. One pass
+    while no covering refusal is met (most requests); `_facts_after_refusals` otherwise. A
+    property test holds both to `read_consents`."""
     purpose = request.purpose
+    if purpose not in CHECKED_PURPOSES:  # the consent rules start with `basis._checks_basis`
+        return NO_CONSENT_RULES
+    if request.legal_basis != "consent" and purpose not in CLOSED_CASE_PURPOSES:
+        return NO_CONSENT_RULES
+    giver = "caregiver" if child else "adult_subject"
     at, recipient, service = request.at, request.recipient, request.service
+    facts = 0
+    for record in request.consents:
+        if record.on > at:
+            continue
+        if record.kind in REFUSING:
+            if refusal_covers(record, request):
+                return _facts_after_refusals(request, giver)
+            continue
+        # `rules.consent.covers`, inlined: this loop runs for most requests
+        if (
+            purpose in record.purposes
+            and recipient in record.recipients
+            and (record.services is None or service in record.services)
+        ):
+            facts |= _agreement_bits(record, giver)
+    return facts if purpose == "closed_case_archive" else facts & 3
+
+
+def _agreement_bits(record: ConsentRecord, giver: str) -> int:
+    if record.given_by == giver:
+        return (record.kind == "consent") | _STAGE_BITS[record.stage]
+    return CHILD_AGREED if record.given_by == "child" else 0
+
+
+def _facts_after_refusals(request: Request, giver: str) -> int:
+    """`consent_facts` once a covering refusal is met: a refusal or withdrawal outweighs every
+    agreement of its giver up to its day; the latest counts; if none of the giver's agreements
+    is later, the giver's word is a refusal."""
+    at = request.at
     last_refusal: dict[str, date] = {}
     agreements: list[ConsentRecord] = []
     for record in request.consents:
         if record.on > at:
             continue
         if record.kind not in REFUSING:
-            # `rules.consent.covers`, inlined: this loop runs for most requests
-            if (
-                purpose in record.purposes
-                and recipient in record.recipients
-                and (record.services is None or service in record.services)
-            ):
+            if covers(record, request):
                 agreements.append(record)
         elif refusal_covers(record, request):
             latest = last_refusal.get(record.given_by)
             if latest is None or record.on > latest:
                 last_refusal[record.given_by] = record.on
-    return agreements, last_refusal
-
-
-def consent_facts(request: Request, child: bool) -> int:
-    """What the consent rules ask of the records, read as `rules.consent.read_consents` reads
-    them: whether the person who consents did (kind "consent"), whether the child agreed,
-    who refused first (in the order rule nobody_refused asks), and whether the archive stages
-    were both recorded, as bits (see CONSENTED...); NO_CONSENT_RULES where no rule reads
-    consents. One pass over the records for the refusals, one over the agreements; a property
-    test holds it to `read_consents`."""
-    purpose = request.purpose
-    if purpose not in CHECKED_PURPOSES:  # the consent rules start with `basis._checks_basis`
-        return NO_CONSENT_RULES
-    if request.legal_basis != "consent" and purpose not in CLOSED_CASE_PURPOSES:
-        return NO_CONSENT_RULES
-    agreements, last_refusal = _covering(request)
-    giver = "caregiver" if child else "adult_subject"
-    consented = child_agreed = False
-    stages: set[str] = set()
+    facts = 0
     agreeing: set[str] = set()
     for record in agreements:
-        given_by = record.given_by
-        if last_refusal:
-            latest = last_refusal.get(given_by)
-            if latest is not None and record.on <= latest:
-                continue
-            agreeing.add(given_by)
-        if given_by == giver:
-            consented = consented or record.kind == "consent"
-            stages.add(record.stage)
-        elif given_by == "child":
-            child_agreed = True
-    refused = 0
-    if last_refusal:
-        refused = next(
-            (n for n, g in enumerate(REFUSAL_ORDER, 1) if g in last_refusal and g not in agreeing),
-            0,
-        )
-    return consented | child_agreed << 1 | (stages >= ARCHIVE_STAGES) << 2 | refused << 3
+        latest = last_refusal.get(record.given_by)
+        if latest is None or record.on > latest:
+            agreeing.add(record.given_by)
+            facts |= _agreement_bits(record, giver)
+    refused = next(
+        (n for n, g in enumerate(REFUSAL_ORDER, 1) if g in last_refusal and g not in agreeing), 0
+    )
+    facts |= refused << 4
+    return facts if request.purpose == "closed_case_archive" else facts & ~12
 
 
 _LABELS_MAX: Final = 10_000
