@@ -271,7 +271,7 @@ def test_a_batch_pauses_the_cycle_collector_and_restores_it(monkeypatch):
     assert gc.isenabled()
     cli.run_batch(PROTOCOLS[0], io.BytesIO(b"\n".join([line] * 5) + b"\n"), out, "en")
     assert gc.isenabled() and len(out.getvalue().splitlines()) == 5
-    assert len(collected) == 2  # after lines 2 and 4
+    assert len(collected) == 2  # after lines 2 and 4 (young generations)
 
 
 def test_a_paused_collector_stays_paused_after_a_batch():
