@@ -22,9 +22,6 @@ from amana.protocol.vocabulary import ADULT_AGE, BASES_FOR_PURPOSE, EXCEPTIONAL_
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
 # Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
 CHECKED_PURPOSES: Final = frozenset(BASES_FOR_PURPOSE) - {"feedback_process"}
-# Bases under which a rule's finding may name the recipient (consent_given, the archive rule,
-# recipient_safe); under the others only referral_names_agreed_service reads it.
-NAMING_BASES: Final = EXCEPTIONAL_BASES | {"consent"}
 RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}  # rules risk_assessed, recipient_safe
 
 # Bits of `consent_facts`: 1 the person who consents did (kind "consent"), 2 the child agreed,
@@ -110,15 +107,35 @@ def _facts_after_refusals(request: Request, giver: str) -> int:
 _LABELS_MAX: Final = 10_000
 
 
+def _names_recipient(purpose: str, basis: str, consents: int, flags: int) -> bool:
+    """Whether a rule's finding will name the recipient, so that the key must hold it:
+    consent_given when the consent is missing, the archive rule when a stage is missing,
+    recipient_safe when the recipient was not assessed safe. Every other rule reads the
+    recipient only through the consent facts and the provider bit, already in the key."""
+    checked = purpose in CHECKED_PURPOSES
+    if basis == "consent":
+        if checked and not consents & CONSENTED:
+            return True
+        return purpose == "closed_case_archive" and consents & 12 != 12  # both stages
+    if basis in EXCEPTIONAL_BASES and checked:
+        return flags & 0x500 != 0x500  # present (256) and assessed safe (1024)
+    return False
+
+
 class RuleInputs:
     """`rule_inputs` for one protocol, with what it asks of labels and contact methods kept per
     exact text met (bounded)."""
 
-    __slots__ = ("assent_from_age", "contacts", "labels", "protocol")
+    __slots__ = ("assent_from_age", "contacts", "labels", "protocol", "providers")
 
     def __init__(self, protocol: Protocol) -> None:
         self.protocol = protocol
         self.assent_from_age = protocol.settings.assent_from_age
+        referrals = protocol.purposes.get("referral_immediate")
+        # service -> its provider, for the rule that compares it with the recipient
+        self.providers: dict[str | None, str] = (
+            {name: s.provider for name, s in referrals.services.items()} if referrals else {}
+        )
         self.labels: dict[str | None, bool] = {}
         self.contacts: dict[str | None, bool] = {}
 
@@ -160,16 +177,13 @@ class RuleInputs:
             stigmatising = self._label(request.label)
         if stigmatising:
             flags |= 4096
-        referral = purpose == "referral_immediate"  # referral_names_agreed_service
-        names_recipient = referral or (purpose in CHECKED_PURPOSES and basis in NAMING_BASES)
-        return (
-            purpose,
-            request.service if referral else None,
-            basis,
-            request.recipient if names_recipient else None,
-            consent_facts(request, child),
-            flags,
-        )
+        consents = consent_facts(request, child)
+        service = None
+        if purpose == "referral_immediate":  # referral_names_agreed_service
+            service = request.service
+            flags |= (self.providers.get(service) == request.recipient) << 13
+        named = _names_recipient(purpose, basis, consents, flags)
+        return purpose, service, basis, request.recipient if named else None, consents, flags
 
     def _label(self, label: str | None) -> bool:
         found = is_stigmatising(self.protocol, label)
