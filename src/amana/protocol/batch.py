@@ -12,7 +12,7 @@ element's entry. A decision already met costs a few dictionary look-ups and one 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Final
+from typing import Final, cast
 
 import msgspec
 
@@ -122,6 +122,11 @@ def _allow_tail(exceptional: bool, interim: bool, language: str) -> bytes:
 
 def _refused_items(code: Code | None, language: str) -> dict[str, bytes]:
     return _REFUSED.setdefault((code, language), {})
+
+
+def _refused_items_of(verdict: Verdict, request: Request, language: str) -> list[bytes]:
+    refused = verdict.refused
+    return [refused.get(e) or _refused_item(verdict, e, language) for e in request.elements]
 
 
 def _refused_item(verdict: Verdict, element: str, language: str) -> bytes:
@@ -237,7 +242,12 @@ def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
     if verdict.first_refusal is not None:
         # A rule denied: every element is held back with the first refusal's code.
         refused = verdict.refused
-        items = [refused.get(e) or _refused_item(verdict, e, language) for e in request.elements]
+        found = list(map(refused.get, request.elements))  # in C: most elements were met
+        items = (
+            cast(list[bytes], found)
+            if None not in found
+            else _refused_items_of(verdict, request, language)
+        )
         return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_tail))
     return _split_line(kept, verdict, request, label, language)
 
