@@ -245,7 +245,7 @@ def test_the_memos_are_bounded_and_still_decide_alike(monkeypatch):
     for name in ("_STANDING_MAX", "_KINDS_MAX", "_OUTCOMES_MAX"):
         monkeypatch.setattr(engine, name, 0)
     monkeypatch.setattr(batch, "_MAX", 0)
-    for shared in ("_REASONS_JSON", "_REFUSED", "_EXTRAS", "_ALLOW_TAILS"):
+    for shared in ("_REASONS_JSON", "_REFUSED", "_EXTRAS", "_ALLOW_ENDS", "_DECIDERS"):
         monkeypatch.setattr(batch, shared, {})
     monkeypatch.setattr("amana.protocol.inputs._LABELS_MAX", 0)
     rng = random.Random(5)
@@ -258,8 +258,21 @@ def test_the_memos_are_bounded_and_still_decide_alike(monkeypatch):
     kept = engine.tables(protocol)
     assert not kept.standing and not kept.kinds and not kept.outcomes
     assert not kept.element_json and not kept.summaries
-    assert not kept.inputs.labels and not kept.inputs.contacts
+    assert not kept.inputs.people and not kept.inputs.harms
     assert not batch._REASONS_JSON and not any(batch._REFUSED.values())
+    for language in LANGUAGES:
+        found = batch.decider(protocol, language)
+        assert not found.verdicts
+
+
+def test_deciders_are_kept_for_the_protocols_last_used(monkeypatch):
+    monkeypatch.setattr(batch, "_DECIDERS", {})
+    monkeypatch.setattr(batch, "_DECIDERS_MAX", 2)
+    first = batch.decider(PROTOCOLS[0], "en")
+    assert batch.decider(PROTOCOLS[0], "en") is first
+    assert batch.decider(PROTOCOLS[0], "fr") is not first
+    batch.decider(PROTOCOLS[1], "en")  # a third: the kept ones are let go
+    assert len(batch._DECIDERS) == 1 and batch.decider(PROTOCOLS[0], "en") is not first
 
 
 def test_a_batch_pauses_the_cycle_collector_and_restores_it(monkeypatch):
@@ -277,8 +290,8 @@ def test_a_batch_pauses_the_cycle_collector_and_restores_it(monkeypatch):
 def test_a_paused_collector_stays_paused_after_a_batch():
     gc.disable()
     try:
-        with wire.paused_gc() as tick:
-            tick(1)
+        with wire.paused_gc():
+            assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
         gc.enable()

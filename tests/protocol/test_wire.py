@@ -123,6 +123,16 @@ def test_settled_values_match_the_validator():
     assert request.elements == ("full_name", "sex") and request.exceptional.risk_assessment is None
 
 
+def test_a_line_the_validator_reads_alone_is_decided_alike():
+    """ "consents": null is not the typed decoder's form; the validator reads it as none."""
+    protocol = PROTOCOLS[0]
+    data = make()
+    without = cli.decide_line(
+        protocol, _line({k: v for k, v in data.items() if k != "consents"}), "en"
+    )
+    assert cli.decide_line(protocol, _line(data | {"consents": None}), "en") == without
+
+
 def test_batch_lines_as_a_text_reader_sees_them():
     protocol = PROTOCOLS[0]
     one = _line(make())

@@ -1,12 +1,13 @@
 """The batch command's path: the decision `evaluate` makes, written straight to its JSON line.
 
 `decide_json(protocol, request, language)` gives, byte for byte, what
-`evaluate(protocol, request).to_json(language)` gives (tests/protocol/test_batch.py holds it to
-that over generated requests, the corpus and the bench's requests). It reads the same memos as
-`evaluate` (`engine.Tables`) and keeps, per language, the JSON of what they hold: for each
-memoised outcome and kind of standing, a `Verdict` (the reasons, already encoded and joined, the
-first refusal, the label and the end of the line); for each purpose, service and element, the
-element's entry. A decision already met costs a few dictionary look-ups and one join.
+`evaluate(protocol, request).to_json(language)` gives (tests/protocol/test_memo.py holds it to
+that over generated requests, the corpus and the bench's requests). A `Decider` (one protocol,
+one language) reads the same memos as `evaluate` (`engine.Tables`) and keeps the JSON of what
+they hold: for each memoised outcome and kind of standing, a `Verdict` (the reasons, already
+encoded and joined, the first refusal, the label and the end of the line); for each purpose and
+service, an `ElementJson` (the elements that go, and the entry of each one held back). A
+decision already met costs a few dictionary look-ups, two filters run in C and one join.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import msgspec
 from amana.protocol.codes import Code
 from amana.protocol.decision import _obligations, _reason, _withheld
 from amana.protocol.engine import (
-    _TABLES,
     OBLIGATIONS_FOR,
     Outcome,
     Standing,
@@ -31,8 +31,11 @@ from amana.protocol.engine import (
     tables,
 )
 from amana.protocol.findings import Finding
+from amana.protocol.loading import parse_request_json
 from amana.protocol.model import Protocol, Request
+from amana.protocol.reader import ContractError
 from amana.protocol.vocabulary import EXCEPTIONAL_BASES
+from amana.protocol.wire import DecodeError, SlowPath, decode_typed, encode, settle
 
 _encode: Final = msgspec.json.Encoder().encode
 _MAX: Final = 100_000  # entries per cache, so that odd input cannot grow them without end
@@ -41,23 +44,25 @@ _ALLOW_HEAD: Final = b'{"decision":"allow","share":'
 _WITHHOLD: Final = b',"withhold":['
 _LABEL: Final = b'],"label":'
 _REASONS: Final = b',"reasons":['
-_NO_OBLIGATIONS: Final = b'],"obligations":[]}'
+_NO_OBLIGATIONS: Final = b'],"obligations":[]}\n'
 
-# An element's entry: None (it goes) or (its code, its JSON in an allowance, in a denial).
-Entry = tuple[Code, bytes, bytes] | None
+# What a verdict adds for the codes of the elements held back (in order, without repeats): the
+# end of an allowance's reasons, and the reasons of a denial where nothing asked for is agreed.
+Extras = tuple[bytes, bytes]
 
 
 class Verdict:
     """What one outcome, after one kind of standing, puts in every line, in one language.
 
     An outcome belongs to one legitimate basis and one interim state (both are in its key), so
-    the obligations of an allowance are the verdict's too.
+    the obligations of an allowance are the verdict's too. The ends of lines carry the newline.
     """
 
     __slots__ = (
-        "allow_tail",
+        "allow_end",
         "codes",
-        "deny_tail",
+        "deny_end",
+        "extras",
         "first_refusal",
         "label",
         "reasons",
@@ -74,16 +79,62 @@ class Verdict:
         self.first_refusal = next((f.code for f in findings if f.denies), None)
         neutral = Code.LABEL_STIGMATISING in self.codes
         self.label = _encode(kept.protocol.settings.neutral_label) if neutral else None
-        self.deny_tail = _REASONS + self.reasons + _NO_OBLIGATIONS
+        self.deny_end = _REASONS + self.reasons + _NO_OBLIGATIONS
         exceptional = request.legal_basis in EXCEPTIONAL_BASES
-        self.allow_tail = _allow_tail(exceptional, standing.interim, language)
+        self.allow_end = _allow_end(exceptional, standing.interim, language)
         # element -> its JSON, held back by the refusal (shared by every verdict of that code)
         self.refused = _refused_items(self.first_refusal, language)
         # (service, recipient) -> (the element table, the start of an allowance's reasons)
-        self.services: dict[tuple[str | None, str], tuple[dict[str, Entry], bytes]] = {}
+        self.services: dict[tuple[str | None, str], tuple[ElementJson, bytes]] = {}
+        self.extras: dict[tuple[Code, ...], Extras] = {}
+
+
+class ElementJson:
+    """The element split of one purpose and service (`rules.elements.ElementSplit`), in one
+    language: the elements that go, and for each one held back its code and its entry in an
+    allowance and in a denial. `goes`, `held` and `code_of` are the look-ups, bound once."""
+
+    __slots__ = ("allowed", "code_of", "codes", "denied", "goes", "held", "shared")
+
+    def __init__(self) -> None:
+        self.shared: set[str] = set()
+        self.codes: dict[str, Code] = {}
+        self.allowed: dict[str, bytes] = {}
+        self.denied: dict[str, bytes] = {}
+        self.goes = self.shared.__contains__
+        self.held = self.codes.__contains__
+        self.code_of = self.codes.__getitem__
+
+    def split(
+        self, kept: Tables, request: Request, language: str
+    ) -> tuple[list[str], list[str]] | None:
+        """The request's elements that go and those held back, in the request's order; None
+        if an element is new and the table is full."""
+        elements = request.elements
+        share = list(filter(self.goes, elements))
+        held = list(filter(self.held, elements))
+        if len(share) + len(held) == len(elements):
+            return share, held
+        if len(self.shared) + len(self.codes) >= _MAX:
+            return None
+        for element in elements:
+            self._learn(kept, request, element, language)
+        return self.split(kept, request, language)
+
+    def _learn(self, kept: Tables, request: Request, element: str, language: str) -> None:
+        held = kept.elements.entry(request.purpose, request.service, element)
+        if held is None:
+            self.shared.add(element)
+            return
+        self.codes[element] = held.code
+        self.allowed[element] = _encode(_withheld(element, held.code, True, language))
+        self.denied[element] = _encode(_withheld(element, held.code, False, language))
 
 
 _REASONS_JSON: dict[tuple[Finding, str], bytes] = {}
+_ALLOW_ENDS: dict[tuple[bool, bool, str], bytes] = {}
+_REFUSED: dict[tuple[Code | None, str], dict[str, bytes]] = {}
+_EXTRAS: dict[tuple[Code, str], bytes] = {}
 
 
 def _reason_json(finding: Finding, language: str) -> bytes:
@@ -96,28 +147,13 @@ def _reason_json(finding: Finding, language: str) -> bytes:
     return found
 
 
-def _verdict(
-    kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
-) -> Verdict:
-    """A verdict not kept yet (`decide_json` looks it up first); kept unless the standing is
-    past the bound on kinds of standing (no token)."""
-    verdict = Verdict(kept, standing, outcome, request, language)
-    if standing.token is not None:
-        outcome.verdicts[standing.token, language] = verdict
-    return verdict
-
-
-_ALLOW_TAILS: dict[tuple[bool, bool, str], bytes] = {}
-_REFUSED: dict[tuple[Code | None, str], dict[str, bytes]] = {}
-
-
-def _allow_tail(exceptional: bool, interim: bool, language: str) -> bytes:
+def _allow_end(exceptional: bool, interim: bool, language: str) -> bytes:
     key = (exceptional, interim, language)
-    tail = _ALLOW_TAILS.get(key)
-    if tail is None:
+    end = _ALLOW_ENDS.get(key)
+    if end is None:
         obligations = _encode(_obligations(OBLIGATIONS_FOR[exceptional, interim], language))
-        tail = _ALLOW_TAILS[key] = b'],"obligations":' + obligations + b"}"
-    return tail
+        end = _ALLOW_ENDS[key] = b'],"obligations":' + obligations + b"}\n"
+    return end
 
 
 def _refused_items(code: Code | None, language: str) -> dict[str, bytes]:
@@ -138,43 +174,31 @@ def _refused_item(verdict: Verdict, element: str, language: str) -> bytes:
     return item
 
 
-_EXTRAS: dict[tuple[Code, str], bytes] = {}
-
-
-def _element_table(
-    kept: Tables, purpose: str, service: str | None, language: str
-) -> dict[str, Entry]:
-    key = (purpose, service, language)
-    table = kept.element_json.get(key)
-    if table is None:
-        table = {}
-        if len(kept.element_json) < _MAX:
-            kept.element_json[key] = table
-    return table
-
-
-def _element_entry(
-    kept: Tables, request: Request, element: str, table: dict[str, Entry], language: str
-) -> Entry:
-    held = kept.elements.entry(request.purpose, request.service, element)
-    entry: Entry = None
-    if held is not None:
-        entry = (
-            held.code,
-            _encode(_withheld(element, held.code, True, language)),
-            _encode(_withheld(element, held.code, False, language)),
-        )
-    if len(table) < _MAX:
-        table[element] = entry
-    return entry
-
-
 def _extra_json(code: Code, language: str) -> bytes:
     key = (code, language)
     found = _EXTRAS.get(key)
     if found is None:
         found = _EXTRAS[key] = _encode(_reason(code, (), language))
     return found
+
+
+def _extras(verdict: Verdict, codes: tuple[Code, ...], language: str) -> Extras:
+    """`engine._withheld_codes`: one reason per element code not already given, in order."""
+    extra = [_extra_json(code, language) for code in codes if code not in verdict.codes]
+    given = [verdict.reasons, *extra] if verdict.reasons else extra
+    # Not bounded: a few element codes make only a few orders of them.
+    found = verdict.extras[codes] = (b"".join(b"," + item for item in extra), b",".join(given))
+    return found
+
+
+def _element_table(kept: Tables, purpose: str, service: str | None, language: str) -> ElementJson:
+    key = (purpose, service, language)
+    table = kept.element_json.get(key)
+    if table is None:
+        table = ElementJson()
+        if len(kept.element_json) < _MAX:
+            kept.element_json[key] = table
+    return table
 
 
 def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
@@ -193,12 +217,9 @@ def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
     return found
 
 
-_UNSEEN: Final = (Code.ELEMENTS_NOT_AGREED, b"", b"")  # a marker: never in a table
-
-
 def _for_service(
     kept: Tables, verdict: Verdict, request: Request, language: str
-) -> tuple[dict[str, Entry], bytes]:
+) -> tuple[ElementJson, bytes]:
     """The element table of the request's purpose and service, and the reasons an allowance
     starts with: its summary, then the verdict's reasons."""
     table = _element_table(kept, request.purpose, request.service, language)
@@ -209,95 +230,142 @@ def _for_service(
     return found
 
 
-def _extras(verdict: Verdict, held: list[tuple[Code, bytes, bytes]], language: str) -> list[bytes]:
-    """`engine._withheld_codes`: one reason per element code not already given, in order."""
-    codes = verdict.codes
-    extra: list[Code] = []
-    for entry in held:
-        code = entry[0]
-        if code not in codes and code not in extra:
-            extra.append(code)
-    return [_extra_json(code, language) for code in extra]
+class Decider:
+    """`amana check --batch` for one protocol and one language: a JSON line in, the decision's
+    JSON line out (with its newline)."""
+
+    __slots__ = ("kept", "language", "protocol", "verdicts")
+
+    def __init__(self, protocol: Protocol, language: str) -> None:
+        self.protocol = protocol
+        self.language = language
+        self.kept = tables(protocol)
+        # (rule inputs, standing token) -> verdict; a standing without a token is never kept
+        self.verdicts: dict[tuple[tuple[object, ...], int | None], Verdict] = {}
+
+    def line(self, line: bytes) -> bytes:
+        """The output line for one input line; b"" for a line that is only blank."""
+        try:
+            request = decode_typed(line)
+            settle(request)
+        except (DecodeError, SlowPath):
+            return self._checked_line(line)
+        return self.decide(request)
+
+    def _checked_line(self, line: bytes) -> bytes:
+        """A line the fast decoder did not take: the validating reader reads it or explains."""
+        text = line.decode("utf-8")
+        try:
+            request = parse_request_json(text)
+        except ContractError as exc:
+            if not text.strip():
+                return b""  # blank in Unicode terms, as a text reader sees it: no request
+            return encode({"error": str(exc)}) + b"\n"
+        return self.decide(request)
+
+    def decide(self, request: Request) -> bytes:
+        """`evaluate(protocol, request).to_json(language)` and a newline, from the memos."""
+        kept = self.kept
+        # `engine._standing` and `engine._outcome`, inlined: their look-ups first
+        period = bisect_right(kept.breaks, request.at)
+        standing = kept.standing.get((period, request.sender, request.recipient))
+        if standing is None:
+            standing = _standing(kept, request)
+        if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
+            return self._plain(request)
+        key = (kept.inputs.key(request, standing.interim), standing.token)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdict(request, standing, key)
+        label = verdict.label or _encode(request.label)
+        if verdict.first_refusal is None:
+            return self._split_line(verdict, request, label)
+        # A rule denied: every element is held back with the first refusal's code.
+        found = list(map(verdict.refused.get, request.elements))  # in C: most were met before
+        items = (
+            cast(list[bytes], found)
+            if None not in found
+            else _refused_items_of(verdict, request, self.language)
+        )
+        return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_end))
+
+    def _plain(self, request: Request) -> bytes:
+        return evaluate(self.protocol, request).to_json(self.language) + b"\n"
+
+    def _verdict(
+        self, request: Request, standing: Standing, key: tuple[tuple[object, ...], int | None]
+    ) -> Verdict:
+        kept = self.kept
+        outcome = kept.outcomes.get(key[0]) or _outcome(kept, request, standing.interim)
+        verdict = Verdict(kept, standing, outcome, request, self.language)
+        if standing.token is not None and len(self.verdicts) < _MAX:
+            self.verdicts[key] = verdict
+        return verdict
+
+    def _split_line(self, verdict: Verdict, request: Request, label: bytes) -> bytes:
+        """No rule denied: the elements are split; an allowance, or a denial if none may go."""
+        language = self.language
+        found = verdict.services.get((request.service, request.recipient))
+        if found is None:
+            found = _for_service(self.kept, verdict, request, language)
+        table, reasons = found
+        split = table.split(self.kept, request, language)
+        if split is None:  # a new element and a full table: rare enough for the plain path
+            return self._plain(request)
+        share, held = split
+        if not held:
+            return b"".join(
+                (
+                    _ALLOW_HEAD,
+                    _encode(share),
+                    _WITHHOLD,
+                    _LABEL,
+                    label,
+                    _REASONS,
+                    reasons,
+                    verdict.allow_end,
+                )
+            )
+        codes = tuple(dict.fromkeys(map(table.code_of, held)))
+        extras = verdict.extras.get(codes)
+        if extras is None:
+            extras = _extras(verdict, codes, language)
+        if not share:  # no rule denied, but nothing asked for is agreed
+            items = b",".join(map(table.denied.__getitem__, held))
+            return b"".join(
+                (_DENY_HEAD, items, _LABEL, label, _REASONS, extras[1], _NO_OBLIGATIONS)
+            )
+        items = b",".join(map(table.allowed.__getitem__, held))
+        return b"".join(
+            (
+                _ALLOW_HEAD,
+                _encode(share),
+                _WITHHOLD,
+                items,
+                _LABEL,
+                label,
+                _REASONS,
+                reasons,
+                extras[0],
+                verdict.allow_end,
+            )
+        )
+
+
+_DECIDERS: dict[tuple[int, str], Decider] = {}
+_DECIDERS_MAX = 24
+
+
+def decider(protocol: Protocol, language: str) -> Decider:
+    """The decider of this protocol and language (kept for the protocols last used)."""
+    found = _DECIDERS.get((id(protocol), language))
+    if found is None or found.protocol is not protocol:
+        if len(_DECIDERS) >= _DECIDERS_MAX:
+            _DECIDERS.clear()
+        found = _DECIDERS[id(protocol), language] = Decider(protocol, language)
+    return found
 
 
 def decide_json(protocol: Protocol, request: Request, language: str) -> bytes:
     """`evaluate(protocol, request).to_json(language)`, from the memos."""
-    kept = _TABLES.get(id(protocol))
-    if kept is None or kept.protocol is not protocol:
-        kept = tables(protocol)
-    # `engine._standing`, `engine._outcome` and `_verdict`, inlined: their look-ups first
-    period = bisect_right(kept.breaks, request.at)
-    standing = kept.standing.get((period, request.sender, request.recipient))
-    if standing is None:
-        standing = _standing(kept, request)
-    if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
-        return evaluate(protocol, request).to_json(language)
-    outcome = kept.outcomes.get(kept.inputs.key(request, standing.interim))
-    if outcome is None:
-        outcome = _outcome(kept, request, standing.interim)
-    verdict = outcome.verdicts.get((standing.token, language))
-    if verdict is None:
-        verdict = _verdict(kept, standing, outcome, request, language)
-    label = verdict.label or _encode(request.label)
-    if verdict.first_refusal is not None:
-        # A rule denied: every element is held back with the first refusal's code.
-        refused = verdict.refused
-        found = list(map(refused.get, request.elements))  # in C: most elements were met
-        items = (
-            cast(list[bytes], found)
-            if None not in found
-            else _refused_items_of(verdict, request, language)
-        )
-        return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_tail))
-    return _split_line(kept, verdict, request, label, language)
-
-
-def _split_line(
-    kept: Tables, verdict: Verdict, request: Request, label: bytes, language: str
-) -> bytes:
-    """No rule denied: the elements are split; an allowance, or a denial if none may go."""
-    per_service = verdict.services.get((request.service, request.recipient))
-    if per_service is None:
-        per_service = _for_service(kept, verdict, request, language)
-    table = per_service[0]
-    share: list[str] = []
-    held: list[tuple[Code, bytes, bytes]] = []
-    for element in request.elements:
-        entry = table.get(element, _UNSEEN)
-        if entry is _UNSEEN:
-            entry = _element_entry(kept, request, element, table, language)
-        if entry is None:
-            share.append(element)
-        else:
-            held.append(entry)
-    if not share:  # no rule denied, but nothing asked for is agreed
-        given = [verdict.reasons] if verdict.reasons else []
-        given += _extras(verdict, held, language)
-        items = [entry[2] for entry in held]
-        return b"".join(
-            (
-                _DENY_HEAD,
-                b",".join(items),
-                _LABEL,
-                label,
-                _REASONS,
-                b",".join(given),
-                _NO_OBLIGATIONS,
-            )
-        )
-    reasons = per_service[1]
-    if held:
-        reasons = b",".join((reasons, *_extras(verdict, held, language)))
-    return b"".join(
-        (
-            _ALLOW_HEAD,
-            _encode(share),
-            _WITHHOLD,
-            b",".join([entry[1] for entry in held]),
-            _LABEL,
-            label,
-            _REASONS,
-            reasons,
-            verdict.allow_tail,
-        )
-    )
+    return decider(protocol, language).decide(request)[:-1]

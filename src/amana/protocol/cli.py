@@ -13,20 +13,17 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, NoReturn, cast
 
-from amana.protocol.batch import decide_json
+from amana.protocol.batch import decider
 from amana.protocol.engine import evaluate
 from amana.protocol.loading import load_protocol, parse_request_json
 from amana.protocol.model import Protocol
 from amana.protocol.reader import ContractError
 from amana.protocol.texts import LANGUAGES
-from amana.protocol.wire import decode_request, encode, paused_gc
-
-UNIVERSAL_NEWLINE = re.compile(rb"\r\n?|\n")
+from amana.protocol.wire import request_lines, write_lines
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,33 +57,11 @@ def _open(name: str, binary: bool) -> IO[Any]:
 
 def decide_line(protocol: Protocol, line: bytes, language: str) -> bytes:
     """One JSON line in, one out (without its newline); b"" for a line that is only blank."""
-    try:
-        request = decode_request(line)
-    except ContractError as exc:
-        if not line.decode("utf-8").strip():
-            return b""  # blank in Unicode terms, as a text reader sees it: no request
-        return encode({"error": str(exc)})
-    return decide_json(protocol, request, language)
-
-
-def _lines(source: IO[bytes]) -> Iterator[bytes]:
-    """The non-blank lines a text reader would give: "\n", "\r\n" and "\r" all end a line."""
-    for line in source:
-        if b"\r" in line:
-            yield from (part for part in UNIVERSAL_NEWLINE.split(line) if part.strip())
-        elif line.strip():
-            yield line
+    return decider(protocol, language).line(line)[:-1]
 
 
 def run_batch(protocol: Protocol, source: IO[bytes], out: IO[bytes], language: str) -> None:
-    write = out.write
-    with paused_gc() as tick:
-        for count, line in enumerate(_lines(source), 1):
-            decided = decide_line(protocol, line, language)
-            if decided:
-                write(decided + b"\n")
-            tick(count)
-    out.flush()
+    write_lines(source, decider(protocol, language).line, out)
 
 
 CHUNK_LINES = 2000
@@ -101,8 +76,7 @@ def _start_worker(protocol: Protocol, language: str) -> None:
 def _decide_chunk(chunk: list[bytes]) -> bytes:
     assert _worker is not None
     protocol, language = _worker
-    decided = (decide_line(protocol, line, language) for line in chunk)
-    return b"".join(line + b"\n" for line in decided if line)
+    return b"".join(map(decider(protocol, language).line, chunk))
 
 
 def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
@@ -125,7 +99,7 @@ def run_parallel_batch(
     # forkserver: workers start from a clean process, never a fork of a threaded one.
     context = multiprocessing.get_context("forkserver")
     with context.Pool(jobs, initializer=_start_worker, initargs=(protocol, language)) as pool:
-        for text in pool.imap(_decide_chunk, _chunks(_lines(source))):
+        for text in pool.imap(_decide_chunk, _chunks(request_lines(source))):
             out.write(text)
     out.flush()
 

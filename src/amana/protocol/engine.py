@@ -22,7 +22,7 @@ from amana.protocol.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from amana.protocol.batch import Entry, Verdict
+    from amana.protocol.batch import ElementJson
 
 Rule = Callable[[Context], Finding | None]
 
@@ -154,14 +154,13 @@ class Standing:
 
 class Outcome:
     """The findings of the rules after 1.x for one `rule_inputs` key, in order, and whether one
-    denies; `verdicts` keeps what batch.py writes for it, per (standing token, language)."""
+    denies."""
 
-    __slots__ = ("denied", "findings", "verdicts")
+    __slots__ = ("denied", "findings")
 
     def __init__(self, findings: tuple[Finding, ...], denied: bool) -> None:
         self.findings = findings
         self.denied = denied
-        self.verdicts: dict[tuple[int | None, str], Verdict] = {}
 
 
 class Tables:
@@ -202,7 +201,7 @@ class Tables:
         self.outcomes: dict[tuple[object, ...], Outcome] = {}
         self.elements = ElementSplit(protocol)
         # batch.py's JSON of the element split and of an allowance's summary
-        self.element_json: dict[tuple[str, str | None, str], dict[str, Entry]] = {}
+        self.element_json: dict[tuple[str, str | None, str], ElementJson] = {}
         self.summaries: dict[tuple[str, str, str, str], bytes] = {}
 
 

@@ -13,11 +13,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from amana.protocol.model import ConsentRecord, Protocol, Request
+from amana.protocol.model import (
+    BestInterests,
+    ConsentRecord,
+    Exceptional,
+    Protocol,
+    Request,
+    Subject,
+)
 from amana.protocol.rules.basis import CLOSED_CASE_PURPOSES
 from amana.protocol.rules.consent import REFUSING, covers, refusal_covers
 from amana.protocol.rules.harm import is_home_visit, is_stigmatising
-from amana.protocol.vocabulary import ADULT_AGE, BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
+from amana.protocol.vocabulary import ADULT_AGE, BASES, BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
 
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
 # Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
@@ -122,11 +129,23 @@ def _names_recipient(purpose: str, basis: str, consents: int, flags: int) -> boo
     return False
 
 
-class RuleInputs:
-    """`rule_inputs` for one protocol, with what it asks of labels and contact methods kept per
-    exact text met (bounded)."""
+# (purpose, basis) for which a consent rule reads the records (see `consent_facts`).
+READS_CONSENTS: Final = frozenset(
+    (purpose, basis)
+    for purpose in CHECKED_PURPOSES
+    for basis in BASES
+    if basis == "consent" or purpose in CLOSED_CASE_PURPOSES
+)
+# The bits of a subject's facts (see `RuleInputs._person`).
+CHILD, OLD_ENOUGH, REACHABLE, INFORMING = 2, 4, 8, 16
+HOME_VISIT_TO_SURVIVOR, STIGMATISING = 2048, 4096
 
-    __slots__ = ("assent_from_age", "contacts", "labels", "protocol", "providers")
+
+class RuleInputs:
+    """`rule_inputs` for one protocol, with what it derives from a subject, a label and a
+    contact method kept per exact value met (bounded)."""
+
+    __slots__ = ("assent_from_age", "harms", "people", "protocol", "providers")
 
     def __init__(self, protocol: Protocol) -> None:
         self.protocol = protocol
@@ -136,48 +155,37 @@ class RuleInputs:
         self.providers: dict[str | None, str] = (
             {name: s.provider for name, s in referrals.services.items()} if referrals else {}
         )
-        self.labels: dict[str | None, bool] = {}
-        self.contacts: dict[str | None, bool] = {}
+        # subject -> (is a child, its bits under the consent basis, under any other basis)
+        self.people: dict[Subject, tuple[bool, int, int]] = {}
+        # (label, contact method, GBV survivor) -> the bits of the harm rules
+        self.harms: dict[tuple[str | None, str | None, bool], int] = {}
 
     def key(self, request: Request, interim: bool) -> tuple[object, ...]:
         """Everything the rules after 1.x depend on, for one request: the purpose, service,
         basis and recipient, the consent facts, and the other facts as bits of one number. A
         fact that no rule would read for this purpose and basis is left out (0 or None), so
         that more requests share a key."""
-        subject = request.subject
-        child = subject.age < ADULT_AGE and subject.care_status != "adult"  # Subject.is_child
         basis = request.legal_basis
         purpose = request.purpose
-        flags = interim | child << 1
-        if child and basis == "consent":  # caregiver_can_be_asked, child_assented
-            flags |= (
-                (subject.age >= self.assent_from_age) << 2
-                | subject.caregiver_reachable << 3
-                | subject.informing_caregiver_in_best_interests << 4
-            )
+        subject = request.subject
+        person = self.people.get(subject)
+        if person is None:
+            person = self._person(subject)
+        child = person[0]
+        flags = interim | person[1 if basis == "consent" else 2]
+        harm = self.harms.get((request.label, request.contact_method, subject.gbv_survivor))
+        if harm is None:
+            harm = self._harm(request.label, request.contact_method, subject.gbv_survivor)
+        flags |= harm
         bia = request.best_interests
         if bia is not None and (basis == "best_interests" or purpose in CLOSED_CASE_PURPOSES):
-            assessed_on = bia.assessed_on
-            flags |= (
-                32
-                | bia.supports_sharing << 6
-                | (assessed_on is not None and assessed_on <= request.at) << 7
-            )
+            flags |= _bia_bits(bia, request.at)
         exceptional = request.exceptional
         if exceptional is not None and basis in RISK_BASES:
-            flags |= (
-                256
-                | bool(exceptional.risk_assessment) << 9
-                | exceptional.recipient_assessed_safe << 10
-            )
-        if subject.gbv_survivor and self._home_visit(request.contact_method):
-            flags |= 2048
-        stigmatising = self.labels.get(request.label)
-        if stigmatising is None:
-            stigmatising = self._label(request.label)
-        if stigmatising:
-            flags |= 4096
-        consents = consent_facts(request, child)
+            flags |= _exceptional_bits(exceptional)
+        consents = NO_CONSENT_RULES
+        if (purpose, basis) in READS_CONSENTS:
+            consents = consent_facts(request, child)
         service = None
         if purpose == "referral_immediate":  # referral_names_agreed_service
             service = request.service
@@ -185,19 +193,46 @@ class RuleInputs:
         named = _names_recipient(purpose, basis, consents, flags)
         return purpose, service, basis, request.recipient if named else None, consents, flags
 
-    def _label(self, label: str | None) -> bool:
-        found = is_stigmatising(self.protocol, label)
-        if len(self.labels) < _LABELS_MAX:
-            self.labels[label] = found
+    def _person(self, subject: Subject) -> tuple[bool, int, int]:
+        """Whether the subject is a child (`Subject.is_child`) and, as bits, what the rules
+        compare of them: under the consent basis, whether a child is old enough to assent
+        (child_assented) and whether the caregiver can be asked (caregiver_can_be_asked)."""
+        child = subject.age < ADULT_AGE and subject.care_status != "adult"
+        flags = CHILD if child else 0
+        consent_flags = flags
+        if child:
+            consent_flags |= (
+                (OLD_ENOUGH if subject.age >= self.assent_from_age else 0)
+                | (REACHABLE if subject.caregiver_reachable else 0)
+                | (INFORMING if subject.informing_caregiver_in_best_interests else 0)
+            )
+        found = (child, consent_flags, flags)
+        if len(self.people) < _LABELS_MAX:
+            self.people[subject] = found
         return found
 
-    def _home_visit(self, contact_method: str | None) -> bool:
-        found = self.contacts.get(contact_method)
-        if found is None:
-            found = is_home_visit(contact_method)
-            if len(self.contacts) < _LABELS_MAX:
-                self.contacts[contact_method] = found
+    def _harm(self, label: str | None, contact_method: str | None, survivor: bool) -> int:
+        """The harm rules' facts as bits: a home visit to a GBV survivor (contact_is_safe), a
+        stigmatising label (label_is_neutral)."""
+        found = (HOME_VISIT_TO_SURVIVOR if survivor and is_home_visit(contact_method) else 0) | (
+            STIGMATISING if is_stigmatising(self.protocol, label) else 0
+        )
+        if len(self.harms) < _LABELS_MAX:
+            self.harms[label, contact_method, survivor] = found
         return found
+
+
+def _bia_bits(bia: BestInterests, at: date) -> int:
+    """A best-interests assessment is present (32), supports sharing (64), was made by the
+    request date (128)."""
+    assessed_on = bia.assessed_on
+    return 32 | bia.supports_sharing << 6 | (assessed_on is not None and assessed_on <= at) << 7
+
+
+def _exceptional_bits(exceptional: Exceptional) -> int:
+    """Exceptional circumstances are recorded (256), with a risk assessment (512), the
+    recipient assessed safe (1024)."""
+    return 256 | bool(exceptional.risk_assessment) << 9 | exceptional.recipient_assessed_safe << 10
 
 
 def rule_inputs(protocol: Protocol, request: Request, interim: bool) -> tuple[object, ...]:

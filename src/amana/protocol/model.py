@@ -90,7 +90,7 @@ Stage = Literal["intake", "closure", "other"]
 Basis = Literal["consent", "vital_interests", "best_interests", "mandate", "safety_security"]
 
 
-class Subject(Struct, kw_only=True, gc=False):
+class Subject(Struct, kw_only=True, gc=False, frozen=True):
     age: Annotated[int, Meta(ge=0)]
     care_status: CareStatus | None = None
     caregiver_reachable: bool = True

@@ -11,16 +11,20 @@ to it).
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, BinaryIO, Final
+from typing import IO, Any, BinaryIO, Final
 
 import msgspec
 
 from amana.protocol.loading import parse_request_json
 from amana.protocol.model import Request
 
-_decode: Final = msgspec.json.Decoder(Request).decode
+# The typed decoder (raises `DecodeError`); `settle` makes the checks it cannot (raises
+# `SlowPath`). `decode_request` is both, with the validating reader as the way out.
+decode_typed: Final = msgspec.json.Decoder(Request).decode
+DecodeError: Final = msgspec.DecodeError
 # One encoder for every output line: compact UTF-8, keys in the order given.
 encode: Final = msgspec.json.Encoder().encode
 
@@ -31,7 +35,7 @@ _NOT_BLANK: set[str | None] = {None}
 _NOT_BLANK_MAX: Final = 50_000
 
 
-class _Slow(Exception):
+class SlowPath(Exception):
     """Leave the fast path; the validating reader will explain."""
 
 
@@ -39,13 +43,13 @@ def _learn(values: Iterable[str | None]) -> None:
     """Check values the set does not know yet: blank ones leave the fast path."""
     for value in values:
         if value is not None and not value.strip():
-            raise _Slow
+            raise SlowPath
     if len(_NOT_BLANK) < _NOT_BLANK_MAX:
         _NOT_BLANK.update(values)
 
 
-def _settle(request: Request) -> None:
-    """The checks the types cannot make; raises `_Slow` where the validator must decide."""
+def settle(request: Request) -> None:
+    """The checks the types cannot make; raises `SlowPath` where the validator must decide."""
     known = _NOT_BLANK
     elements = request.elements
     if not (
@@ -86,56 +90,71 @@ def _settle(request: Request) -> None:
 def decode_request(line: bytes) -> Request:
     """One request from one JSON line; `ContractError` (or `UnicodeDecodeError`) if malformed."""
     try:
-        request = _decode(line)
-        _settle(request)
-    except (msgspec.DecodeError, _Slow):
+        request = decode_typed(line)
+        settle(request)
+    except (DecodeError, SlowPath):
         return parse_request_json(line.decode("utf-8"))
     return request
 
 
 def floor_line(line: bytes, decision: Any) -> bytes:
     """The floor: read the line as the command does, and write a decision without deciding."""
-    _decode(line)
+    decode_typed(line)
     return encode(decision)
 
 
 # How often a batch collects reference cycles while the collector is paused (see `paused_gc`).
 COLLECT_EVERY: Final = 50_000
+UNIVERSAL_NEWLINE: Final = re.compile(rb"\r\n?|\n")
 
 
 @contextmanager
-def paused_gc() -> Iterator[Callable[[int], None]]:
+def paused_gc() -> Iterator[None]:
     """A batch creates millions of short-lived containers and no reference cycles of its own:
     reference counting frees them, and the cycle collector would only walk the growing memo
-    tables again and again. It is paused for the batch; the `tick` it yields collects what was
-    made since the last tick every `COLLECT_EVERY` lines (for the odd cycle, such as a malformed
-    line's exception) and sets the survivors aside (`gc.freeze`); when the batch ends they are
-    handed back and the collector comes back on."""
+    tables again and again. It is paused for the batch (`write_lines` collects what was made
+    since the last time every `COLLECT_EVERY` lines, for the odd cycle such as a malformed
+    line's exception, and sets the survivors aside with `gc.freeze`); when the batch ends they
+    are handed back and the collector comes back on."""
     was_enabled = gc.isenabled()
     gc.disable()
     gc.freeze()  # what exists now (the protocol, the tables so far) is never walked
-
-    def tick(count: int) -> None:
-        if count % COLLECT_EVERY == 0:
-            gc.collect(1)
-            gc.freeze()
-
     try:
-        yield tick
+        yield
     finally:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
 
 
-def run_floor(decision_json: str, source: BinaryIO, out: BinaryIO) -> None:
-    """`amana bench`'s floor process: `check --batch` without deciding, same reading and writing
-    (the cycle collector paused the same way)."""
-    decision = msgspec.json.decode(decision_json)
+def request_lines(source: Iterable[bytes]) -> Iterator[bytes]:
+    """The non-blank lines a text reader would give: "\n", "\r\n" and "\r" all end a line."""
+    for line in source:
+        if b"\r" in line:
+            yield from (part for part in UNIVERSAL_NEWLINE.split(line) if part.strip())
+        elif line.strip():
+            yield line
+
+
+def write_lines(
+    source: Iterable[bytes], line_out: Callable[[bytes], bytes], out: IO[bytes]
+) -> None:
+    """The batch loop, the same for `amana check --batch` and its floor: each request line of
+    `source` through `line_out` (which gives the output line, newline included) to `out`, with
+    the cycle collector paused."""
     write = out.write
-    with paused_gc() as tick:
-        for count, line in enumerate(source, 1):
-            if line.strip():
-                write(floor_line(line, decision) + b"\n")
-            tick(count)
+    every = COLLECT_EVERY
+    with paused_gc():
+        for count, line in enumerate(request_lines(source), 1):
+            write(line_out(line))
+            if count % every == 0:
+                gc.collect(1)
+                gc.freeze()
     out.flush()
+
+
+def run_floor(decision_json: str, source: BinaryIO, out: BinaryIO) -> None:
+    """`amana bench`'s floor process: `check --batch` without deciding, the same loop, reading
+    and writing."""
+    decision = msgspec.json.decode(decision_json)
+    write_lines(source, lambda line: floor_line(line, decision) + b"\n", out)
