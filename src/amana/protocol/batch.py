@@ -45,10 +45,23 @@ _WITHHOLD: Final = b',"withhold":['
 _LABEL: Final = b'],"label":'
 _REASONS: Final = b',"reasons":['
 _NO_OBLIGATIONS: Final = b'],"obligations":[]}\n'
+_COMMA: Final = b","
 
+# A line is written by one join of pieces. Reasons are kept as the pieces of their JSON (one per
+# finding, shared by every verdict: about a hundred in all) with commas between, never joined
+# per verdict, so that the bytes a line copies stay few and in the processor's caches.
+Pieces = tuple[bytes, ...]
 # What a verdict adds for the codes of the elements held back (in order, without repeats): the
 # end of an allowance's reasons, and the reasons of a denial where nothing asked for is agreed.
-Extras = tuple[bytes, bytes]
+Extras = tuple[Pieces, Pieces]
+
+
+def _listed(items: list[bytes]) -> Pieces:
+    """The pieces of a JSON list's items: commas between them."""
+    pieces: list[bytes] = []
+    for item in items:
+        pieces += (_COMMA, item) if pieces else (item,)
+    return tuple(pieces)
 
 
 class Verdict:
@@ -61,7 +74,7 @@ class Verdict:
     __slots__ = (
         "allow_end",
         "codes",
-        "deny_end",
+        "deny_tail",
         "extras",
         "first_refusal",
         "label",
@@ -74,18 +87,18 @@ class Verdict:
         self, kept: Tables, standing: Standing, outcome: Outcome, request: Request, language: str
     ) -> None:
         findings = standing.findings + outcome.findings
-        self.reasons = b",".join(_reason_json(f, language) for f in findings)
+        self.reasons = _listed([_reason_json(f, language) for f in findings])
         self.codes = frozenset(f.code for f in findings)
         self.first_refusal = next((f.code for f in findings if f.denies), None)
         neutral = Code.LABEL_STIGMATISING in self.codes
         self.label = _encode(kept.protocol.settings.neutral_label) if neutral else None
-        self.deny_end = _REASONS + self.reasons + _NO_OBLIGATIONS
+        self.deny_tail = (_REASONS, *self.reasons, _NO_OBLIGATIONS)
         exceptional = request.legal_basis in EXCEPTIONAL_BASES
         self.allow_end = _allow_end(exceptional, standing.interim, language)
         # element -> its JSON, held back by the refusal (shared by every verdict of that code)
         self.refused = _refused_items(self.first_refusal, language)
         # (service, recipient) -> (the element table, the start of an allowance's reasons)
-        self.services: dict[tuple[str | None, str], tuple[ElementJson, bytes]] = {}
+        self.services: dict[tuple[str | None, str], tuple[ElementJson, Pieces]] = {}
         self.extras: dict[tuple[Code, ...], Extras] = {}
 
 
@@ -185,9 +198,10 @@ def _extra_json(code: Code, language: str) -> bytes:
 def _extras(verdict: Verdict, codes: tuple[Code, ...], language: str) -> Extras:
     """`engine._withheld_codes`: one reason per element code not already given, in order."""
     extra = [_extra_json(code, language) for code in codes if code not in verdict.codes]
-    given = [verdict.reasons, *extra] if verdict.reasons else extra
+    after = tuple(piece for item in extra for piece in (_COMMA, item))
+    given = (*verdict.reasons, *after) if verdict.reasons else _listed(extra)
     # Not bounded: a few element codes make only a few orders of them.
-    found = verdict.extras[codes] = (b"".join(b"," + item for item in extra), b",".join(given))
+    found = verdict.extras[codes] = (after, given)
     return found
 
 
@@ -219,15 +233,18 @@ def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
 
 def _for_service(
     kept: Tables, verdict: Verdict, request: Request, language: str
-) -> tuple[ElementJson, bytes]:
+) -> tuple[ElementJson, Pieces]:
     """The element table of the request's purpose and service, and the reasons an allowance
     starts with: its summary, then the verdict's reasons."""
     table = _element_table(kept, request.purpose, request.service, language)
     summary = _summary_json(kept, request, language)
-    found = (table, summary + b"," + verdict.reasons if verdict.reasons else summary)
+    found = (table, (summary, _COMMA, *verdict.reasons) if verdict.reasons else (summary,))
     if len(verdict.services) < _MAX:
         verdict.services[request.service, request.recipient] = found
     return found
+
+
+_NOTHING_MORE: Final = Outcome((), False)  # after a standing that stops every other rule
 
 
 class Decider:
@@ -241,7 +258,7 @@ class Decider:
         self.language = language
         self.kept = tables(protocol)
         # (rule inputs, standing token) -> verdict; a standing without a token is never kept
-        self.verdicts: dict[tuple[tuple[object, ...], int | None], Verdict] = {}
+        self.verdicts: dict[tuple[tuple[object, ...] | None, int | None], Verdict] = {}
 
     def line(self, line: bytes) -> bytes:
         """The output line for one input line; b"" for a line that is only blank."""
@@ -271,9 +288,9 @@ class Decider:
         standing = kept.standing.get((period, request.sender, request.recipient))
         if standing is None:
             standing = _standing(kept, request)
-        if standing.stopped:  # not in force: no other rule runs; rare enough for the plain path
-            return self._plain(request)
-        key = (kept.inputs.key(request, standing.interim), standing.token)
+        # Not in force: no other rule runs, the standing's findings are the whole outcome.
+        inputs = None if standing.stopped else kept.inputs.key(request, standing.interim)
+        key = (inputs, standing.token)
         verdict = self.verdicts.get(key)
         if verdict is None:
             verdict = self._verdict(request, standing, key)
@@ -287,16 +304,22 @@ class Decider:
             if None not in found
             else _refused_items_of(verdict, request, self.language)
         )
-        return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, verdict.deny_end))
+        return b"".join((_DENY_HEAD, b",".join(items), _LABEL, label, *verdict.deny_tail))
 
     def _plain(self, request: Request) -> bytes:
         return evaluate(self.protocol, request).to_json(self.language) + b"\n"
 
     def _verdict(
-        self, request: Request, standing: Standing, key: tuple[tuple[object, ...], int | None]
+        self,
+        request: Request,
+        standing: Standing,
+        key: tuple[tuple[object, ...] | None, int | None],
     ) -> Verdict:
         kept = self.kept
-        outcome = kept.outcomes.get(key[0]) or _outcome(kept, request, standing.interim)
+        if key[0] is None:
+            outcome = _NOTHING_MORE
+        else:
+            outcome = kept.outcomes.get(key[0]) or _outcome(kept, request, standing.interim)
         verdict = Verdict(kept, standing, outcome, request, self.language)
         if standing.token is not None and len(self.verdicts) < _MAX:
             self.verdicts[key] = verdict
@@ -322,7 +345,7 @@ class Decider:
                     _LABEL,
                     label,
                     _REASONS,
-                    reasons,
+                    *reasons,
                     verdict.allow_end,
                 )
             )
@@ -333,7 +356,7 @@ class Decider:
         if not share:  # no rule denied, but nothing asked for is agreed
             items = b",".join(map(table.denied.__getitem__, held))
             return b"".join(
-                (_DENY_HEAD, items, _LABEL, label, _REASONS, extras[1], _NO_OBLIGATIONS)
+                (_DENY_HEAD, items, _LABEL, label, _REASONS, *extras[1], _NO_OBLIGATIONS)
             )
         items = b",".join(map(table.allowed.__getitem__, held))
         return b"".join(
@@ -345,8 +368,8 @@ class Decider:
                 _LABEL,
                 label,
                 _REASONS,
-                reasons,
-                extras[0],
+                *reasons,
+                *extras[0],
                 verdict.allow_end,
             )
         )
