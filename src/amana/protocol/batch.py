@@ -316,10 +316,11 @@ class Decider:
         key: tuple[tuple[object, ...] | None, int | None],
     ) -> Verdict:
         kept = self.kept
-        if key[0] is None:
+        inputs = key[0]
+        if inputs is None:
             outcome = _NOTHING_MORE
         else:
-            outcome = kept.outcomes.get(key[0]) or _outcome(kept, request, standing.interim)
+            outcome = _outcome(kept, request, standing.interim, inputs)
         verdict = Verdict(kept, standing, outcome, request, self.language)
         if standing.token is not None and len(self.verdicts) < _MAX:
             self.verdicts[key] = verdict

@@ -291,9 +291,13 @@ def rule_findings(kept: Tables, request: Request, interim: bool) -> Outcome:
     return Outcome(tuple(ctx.findings), denied)
 
 
-def _outcome(kept: Tables, request: Request, interim: bool) -> Outcome:
+def _outcome(
+    kept: Tables, request: Request, interim: bool, key: tuple[object, ...] | None = None
+) -> Outcome:
+    """The outcome kept for the request's rule inputs (`key`, if the caller has it already)."""
     memo = kept.outcomes
-    key = kept.inputs.key(request, interim)
+    if key is None:
+        key = kept.inputs.key(request, interim)
     found = memo.get(key)
     if found is None:
         found = rule_findings(kept, request, interim)
