@@ -256,7 +256,7 @@ def test_the_memos_are_bounded_and_still_decide_alike(monkeypatch):
                 protocol, request
             ).to_json(language)
     kept = engine.tables(protocol)
-    assert not kept.standing and not kept.kinds and not kept.outcomes
+    assert not kept.standing and not kept.kinds and not kept.outcomes and not kept.before_harm
     assert not kept.element_json and not kept.summaries
     assert not kept.inputs.people and not kept.inputs.harms
     assert not batch._REASONS_JSON and not any(batch._REFUSED.values())

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from amana.protocol.codes import Code, Obligation
 from amana.protocol.decision import ALLOW, DENY, Decision
 from amana.protocol.findings import Context, Finding, Withheld, note
-from amana.protocol.inputs import RuleInputs
+from amana.protocol.inputs import HARM_BITS, RuleInputs
 from amana.protocol.model import Protocol, Request
 from amana.protocol.rules import basis, harm, purpose, standing
 from amana.protocol.rules.elements import ElementSplit
@@ -170,12 +170,14 @@ class Tables:
     1.x, which read nothing of a request but its date, sender and recipient, for each
     `(period, sender, recipient)` met (bounded), where the period is the request date's place
     among the protocol's `breaks` (see `day_breaks`); `kinds`, each distinct such result once.
-    `outcomes`: the findings of the other rules for each `inputs.rule_inputs` met (bounded).
+    `outcomes`: the findings of the other rules for each `inputs.rule_inputs` met (bounded);
+    `before_harm`: those of the rules before the harm rules, per key without the harm bits.
     `elements`: the element split per purpose and service (see `rules.elements.ElementSplit`).
     `element_json`, `summaries`: what batch.py writes for them.
     """
 
     __slots__ = (
+        "before_harm",
         "breaks",
         "element_json",
         "elements",
@@ -199,6 +201,7 @@ class Tables:
         self.kinds: dict[tuple[object, ...], Standing] = {}
         self.inputs = RuleInputs(protocol)
         self.outcomes: dict[tuple[object, ...], Outcome] = {}
+        self.before_harm: dict[tuple[object, ...], Outcome] = {}
         self.elements = ElementSplit(protocol)
         # batch.py's JSON of the element split and of an allowance's summary
         self.element_json: dict[tuple[str, str | None, str], ElementJson] = {}
@@ -277,18 +280,24 @@ def _standing(kept: Tables, request: Request) -> Standing:
     return found
 
 
-def rule_findings(kept: Tables, request: Request, interim: bool) -> Outcome:
-    """The findings of the rules after 1.x, in order, and whether one of them denies."""
+def rule_findings(
+    kept: Tables, request: Request, interim: bool, rules: tuple[Rule, ...]
+) -> Outcome:
+    """The findings of `rules` (some of those after 1.x), in order, and whether one denies."""
     ctx = Context(protocol=kept.protocol, request=request)
     ctx.interim = interim
     denied = False
-    key = (request.purpose, request.legal_basis, interim)
-    for rule in kept.rules.get(key) or RULES_FOR_BASIS[request.legal_basis]:
+    for rule in rules:
         finding = rule(ctx)
         if finding is not None:
             ctx.findings.append(finding)
             denied = denied or finding.denies
     return Outcome(tuple(ctx.findings), denied)
+
+
+def _rules_for(kept: Tables, request: Request, interim: bool) -> tuple[Rule, ...]:
+    key = (request.purpose, request.legal_basis, interim)
+    return kept.rules.get(key) or RULES_FOR_BASIS[request.legal_basis]
 
 
 def _outcome(
@@ -300,10 +309,29 @@ def _outcome(
         key = kept.inputs.key(request, interim)
     found = memo.get(key)
     if found is None:
-        found = rule_findings(kept, request, interim)
+        found = _with_harm(kept, request, interim, key)
         if len(memo) < _OUTCOMES_MAX:
             memo[key] = found
     return found
+
+
+def _with_harm(kept: Tables, request: Request, interim: bool, key: tuple[object, ...]) -> Outcome:
+    """The harm rules (5.x) come last and read nothing but their two facts, so the findings of
+    the rules before them are kept per key without those two bits (`Tables.before_harm`), and
+    the harm rules run on their own."""
+    flags = key[-1]
+    assert isinstance(flags, int)  # the key's last item: the facts as bits
+    before_key = (*key[:-1], flags & ~HARM_BITS)
+    before = kept.before_harm.get(before_key)
+    if before is None:
+        rules = tuple(r for r in _rules_for(kept, request, interim) if r not in HARM_RULES)
+        before = rule_findings(kept, request, interim, rules)
+        if len(kept.before_harm) < _OUTCOMES_MAX:
+            kept.before_harm[before_key] = before
+    harm = rule_findings(kept, request, interim, HARM_RULES)
+    if not harm.findings:
+        return before
+    return Outcome(before.findings + harm.findings, before.denied or harm.denied)
 
 
 def evaluate(protocol: Protocol, request: Request) -> Decision:

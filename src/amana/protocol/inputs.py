@@ -139,6 +139,7 @@ READS_CONSENTS: Final = frozenset(
 # The bits of a subject's facts (see `RuleInputs._person`).
 CHILD, OLD_ENOUGH, REACHABLE, INFORMING = 2, 4, 8, 16
 HOME_VISIT_TO_SURVIVOR, STIGMATISING = 2048, 4096
+HARM_BITS: Final = HOME_VISIT_TO_SURVIVOR | STIGMATISING  # read by the harm rules only
 
 
 class RuleInputs:
