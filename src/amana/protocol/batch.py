@@ -17,6 +17,7 @@ from typing import Final
 
 import msgspec
 
+from amana.protocol import canon
 from amana.protocol.codes import Code
 from amana.protocol.decision import _obligations, _reason, _withheld
 from amana.protocol.engine import (
@@ -137,8 +138,9 @@ class ElementJson:
     def _learn(self, kept: Tables, request: Request, element: str, language: str) -> None:
         held = kept.elements.entry(request.purpose, request.service, element)
         if held is None:
-            self.shared.add(element)
+            self.shared.add(canon.text(element))
             return
+        element = canon.text(element)
         self.codes[element] = held.code
         self.allowed[element] = _encode(_withheld(element, held.code, True, language))
         self.denied[element] = _encode(_withheld(element, held.code, False, language))
@@ -240,7 +242,7 @@ def _for_service(
     summary = _summary_json(kept, request, language)
     found = (table, (summary, _COMMA, *verdict.reasons) if verdict.reasons else (summary,))
     if len(verdict.services) < _MAX:
-        verdict.services[request.service, request.recipient] = found
+        verdict.services[canon.text(request.service), canon.text(request.recipient)] = found
     return found
 
 
@@ -257,8 +259,8 @@ class Decider:
         self.protocol = protocol
         self.language = language
         self.kept = tables(protocol)
-        # (rule inputs, standing token) -> verdict; a standing without a token is never kept
-        self.verdicts: dict[tuple[tuple[object, ...] | None, int | None], Verdict] = {}
+        # (*rule inputs, standing token) -> verdict; a standing without a token is never kept
+        self.verdicts: dict[tuple[object, ...], Verdict] = {}
 
     def line(self, line: bytes) -> bytes:
         """The output line for one input line; b"" for a line that is only blank."""
@@ -289,8 +291,10 @@ class Decider:
         if standing is None:
             standing = _standing(kept, request)
         # Not in force: no other rule runs, the standing's findings are the whole outcome.
-        inputs = None if standing.stopped else kept.inputs.key(request, standing.interim)
-        key = (inputs, standing.token)
+        if standing.stopped:
+            key: tuple[object, ...] = (None, standing.token)
+        else:
+            key = (*kept.inputs.key(request, standing.interim), standing.token)
         verdict = self.verdicts.get(key)
         if verdict is None:
             verdict = self._verdict(request, standing, key)
@@ -311,17 +315,18 @@ class Decider:
         self,
         request: Request,
         standing: Standing,
-        key: tuple[tuple[object, ...] | None, int | None],
+        key: tuple[object, ...],
     ) -> Verdict:
+        """`key`: the rule inputs and the standing's token, or (None, token) if the standing
+        stops every other rule."""
         kept = self.kept
-        inputs = key[0]
-        if inputs is None:
+        if key[0] is None:
             outcome = _NOTHING_MORE
         else:
-            outcome = _outcome(kept, request, standing.interim, inputs)
+            outcome = _outcome(kept, request, standing.interim, key[:-1])
         verdict = Verdict(kept, standing, outcome, request, self.language)
         if standing.token is not None and len(self.verdicts) < _MAX:
-            self.verdicts[key] = verdict
+            self.verdicts[canon.key(key)] = verdict
         return verdict
 
     def _split_line(self, verdict: Verdict, request: Request, label: bytes) -> bytes:

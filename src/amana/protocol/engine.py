@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from amana.protocol import canon
 from amana.protocol.codes import Code, Obligation
 from amana.protocol.decision import ALLOW, DENY, Decision
 from amana.protocol.findings import Context, Finding, Withheld, note
@@ -276,7 +277,7 @@ def _standing(kept: Tables, request: Request) -> Standing:
     if found is None:
         found = _kind(kept, standing_findings(kept.protocol, request))
         if len(memo) < _STANDING_MAX:
-            memo[key] = found
+            memo[canon.key(key)] = found
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from amana.protocol import canon
 from amana.protocol.model import (
     BestInterests,
     ConsentRecord,
@@ -219,7 +220,7 @@ class RuleInputs:
             STIGMATISING if is_stigmatising(self.protocol, label) else 0
         )
         if len(self.harms) < _LABELS_MAX:
-            self.harms[label, contact_method, survivor] = found
+            self.harms[canon.text(label), canon.text(contact_method), survivor] = found
         return found
 
 

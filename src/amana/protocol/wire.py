@@ -18,6 +18,7 @@ from typing import IO, Any, BinaryIO, Final
 
 import msgspec
 
+from amana.protocol import canon
 from amana.protocol.loading import parse_request_json
 from amana.protocol.model import Request
 
@@ -45,7 +46,7 @@ def _learn(values: Iterable[str | None]) -> None:
         if value is not None and not value.strip():
             raise SlowPath
     if len(_NOT_BLANK) < _NOT_BLANK_MAX:
-        _NOT_BLANK.update(values)
+        _NOT_BLANK.update(map(canon.text, values))
 
 
 def settle(request: Request) -> None:
