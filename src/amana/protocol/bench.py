@@ -100,7 +100,7 @@ def _end_to_end(
 
 
 def run(
-    n: int, protocol_path: Path, seed: int, end_to_end: bool, repeat: int = 3
+    n: int, protocol_path: Path, seed: int, end_to_end: bool, repeat: int = 5
 ) -> dict[str, Any]:
     protocol = load_protocol(protocol_path)
     lines = _requests(protocol, n, seed)
@@ -150,7 +150,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-end-to-end", action="store_true")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="end-to-end runs of each (medians reported)"
+        "--repeat", type=int, default=5, help="end-to-end runs of each (medians reported)"
     )
     args = parser.parse_args(argv)
     if args.n < 100:
