@@ -208,6 +208,37 @@ def test_parallel_batch_in_process_and_its_worker_steps():
     assert [len(c) for c in cli._chunks([b"x"] * cli.CHUNK_LINES)] == [cli.CHUNK_LINES]
 
 
+def test_a_worker_that_stops_is_reported_not_waited_for(monkeypatch, capsys, tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def broken(*args):
+        raise BrokenProcessPool("a worker stopped")
+
+    monkeypatch.setattr(cli, "run_parallel_batch", broken)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(REQUEST) + "\n")
+    assert cli.main(["--protocol", CAMP, "--batch", "--jobs", "2", str(batch)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["amana check: a worker process stopped unexpectedly; run again"]
+
+
+def test_parallel_batch_keeps_order_over_many_chunks(monkeypatch):
+    """More chunks than are let wait at a time: the output still comes in input order."""
+    from amana.protocol.bench import demo_protocol_path
+    from amana.protocol.loading import load_protocol
+
+    monkeypatch.setattr(cli, "CHUNK_LINES", 3)
+    protocol = load_protocol(demo_protocol_path())
+    lines = [
+        json.dumps(REQUEST | {"from": "ngo-psy", "to": "unhcr", "label": f"case {n}"}).encode()
+        for n in range(20)
+    ]
+    out, serial = io.BytesIO(), io.BytesIO()
+    cli.run_parallel_batch(protocol, io.BytesIO(b"\n".join(lines)), out, "en", jobs=2)
+    cli.run_batch(protocol, io.BytesIO(b"\n".join(lines)), serial, "en")
+    assert out.getvalue() == serial.getvalue() and out.getvalue().count(b"\n") == 20
+
+
 def test_jobs_option_from_the_command_line(run):
     lines = "\n".join([json.dumps(REQUEST), json.dumps(REQUEST | {"consents": []})]) + "\n"
     result = run(["--protocol", CAMP, "--batch", "--jobs", "2", "-"], lines)

@@ -181,6 +181,13 @@ def test_standing_is_the_same_on_every_day_of_a_period(protocol):
                 ), (day, sender, recipient)
 
 
+def test_the_harm_rules_end_every_rule_list():
+    """`engine._with_harm` keeps the rules before them apart from the harm rules."""
+    for rules in [*engine.RULES_FOR.values(), *engine.RULES_FOR_BASIS.values()]:
+        assert rules[-len(engine.HARM_RULES) :] == engine.HARM_RULES
+        assert not set(rules[: -len(engine.HARM_RULES)]) & set(engine.HARM_RULES)
+
+
 def test_breaks_are_the_days_the_comparisons_turn():
     protocol = PROTOCOLS[0]
     breaks = engine.day_breaks(protocol)

@@ -14,7 +14,9 @@ import argparse
 import io
 import json
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any, NoReturn, cast
 
 from amana.protocol.batch import decider
@@ -93,14 +95,24 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
 def run_parallel_batch(
     protocol: Protocol, source: IO[bytes], out: IO[bytes], language: str, jobs: int
 ) -> None:
-    """The same output as `run_batch`, in the same order, decided by `jobs` processes."""
+    """The same output as `run_batch`, in the same order, decided by `jobs` processes. At most
+    two chunks per process wait at a time, so a long input is never held in memory whole; a
+    worker that stops abruptly raises `BrokenProcessPool` (never a silent wait)."""
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # forkserver: workers start from a clean process, never a fork of a threaded one.
     context = multiprocessing.get_context("forkserver")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(protocol, language)) as pool:
-        for text in pool.imap(_decide_chunk, _chunks(request_lines(source))):
-            out.write(text)
+    pending: deque[Future[bytes]] = deque()
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(protocol, language)
+    ) as pool:
+        for chunk in _chunks(request_lines(source)):
+            pending.append(pool.submit(_decide_chunk, chunk))
+            if len(pending) > 2 * jobs:
+                out.write(pending.popleft().result())
+        while pending:
+            out.write(pending.popleft().result())
     out.flush()
 
 
@@ -137,6 +149,9 @@ def main(argv: list[str]) -> int:
     except UnicodeDecodeError:
         print("amana check: the request is not UTF-8 text", file=sys.stderr)
         return 2
+    except BrokenProcessPool:
+        print("amana check: a worker process stopped unexpectedly; run again", file=sys.stderr)
+        return 1
     decision = evaluate(protocol, request).to_dict(args.lang)
     sys.stdout.write(json.dumps(decision, ensure_ascii=False, indent=2) + "\n")
     return 0
