@@ -40,3 +40,19 @@ def test_running_check_and_bench_never_loads_django():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_plain_engine_never_imports_the_fast_path():
+    """`amana.protocol.fast` depends on the engine, the catalogue and the rules; none of the
+    modules a decision is made of imports it back."""
+    plain = [
+        PACKAGE / "engine.py",
+        PACKAGE / "catalogue.py",
+        PACKAGE / "decision.py",
+        PACKAGE / "findings.py",
+        PACKAGE / "model.py",
+        *(PACKAGE / "rules").glob("*.py"),
+    ]
+    for path in plain:
+        fast = [n for n in _imported_modules(path) if n.startswith("amana.protocol.fast")]
+        assert not fast, f"{path.name} imports {fast}"

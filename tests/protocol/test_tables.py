@@ -1,5 +1,5 @@
-"""What the engine derives once (element split, consent reading, pre-encoded JSON) decides exactly
-as the plain code it replaces."""
+"""What the fast path derives once (element split, consent reading, pre-encoded JSON) decides
+exactly as the plain code it replaces; the catalogue's table only narrows the list of rules."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amana.protocol import cli, engine, evaluate, request_from_data
+from amana.protocol import catalogue, cli, evaluate, request_from_data
+from amana.protocol.codes import Code
+from amana.protocol.fast import elements as element_tables
+from amana.protocol.fast.wire import encode
 from amana.protocol.findings import Context, Finding, Withheld
 from amana.protocol.model import ConsentRecord, Request, Subject
 from amana.protocol.rules import consent as consent_rules
 from amana.protocol.rules import elements as element_rules
 from amana.protocol.rules.consent import REFUSING, ConsentState, read_consents
 from amana.protocol.texts import LANGUAGES
-from amana.protocol.wire import encode
 
 from .test_invariants import PROTOCOLS, requests
 
@@ -126,7 +128,7 @@ def test_the_element_table_splits_as_withhold_code_does(case, bounded):
         return
     plain = Context(protocol=protocol, request=request)
     share = element_rules.split_elements(plain)
-    split = element_rules.ElementSplit(protocol)
+    split = element_tables.ElementSplit(protocol)
     if bounded:
         split._tables = {(request.purpose, request.service): {}}
     for _ in range(2):  # the second split reads the table
@@ -136,10 +138,10 @@ def test_the_element_table_splits_as_withhold_code_does(case, bounded):
 
 
 def test_the_element_tables_are_bounded(monkeypatch):
-    monkeypatch.setattr(element_rules, "TABLES_MAX", 1)
-    monkeypatch.setattr(element_rules, "ELEMENTS_MAX", 1)
+    monkeypatch.setattr(element_tables, "TABLES_MAX", 1)
+    monkeypatch.setattr(element_tables, "ELEMENTS_MAX", 1)
     protocol = PROTOCOLS[0]
-    split = element_rules.ElementSplit(protocol)
+    split = element_tables.ElementSplit(protocol)
     elements = ("full_name", "case_file", "sex")
     for service in ("a", "b", "a"):
         request = Request(
@@ -171,16 +173,22 @@ def test_the_batch_json_is_the_encoded_decision(case, language):
     assert line == cli.decide_line(protocol, json.dumps(data).encode(), language)
 
 
-def test_a_protocol_table_only_narrows_the_rule_table():
-    """Outcomes are held to every rule run afresh by test_wire.py; here, only the shape."""
-    for protocol in PROTOCOLS:
-        kept = engine.tables(protocol)
-        assert engine.tables(protocol) is kept
-        for key, rules in kept.rules.items():
-            assert [r for r in engine.RULES_FOR[key] if r in rules] == list(rules)
+def test_the_catalogue_only_narrows_the_list_of_rules():
+    """Outcomes are held to every rule run afresh by test_wire.py; here, only the shape: each
+    selection keeps the catalogue's order, and a purpose outside the vocabulary is selected
+    as one inside it would be."""
+    for (purpose, basis, interim, enabled), rules in catalogue._TABLE.items():
+        assert [r for r in catalogue.RULES if r in rules] == list(rules)
+        assert rules == catalogue._select(purpose, basis, interim, enabled)
+    unknown = catalogue.rules_for("no_such_purpose", "mandate", True, False)
+    assert [r for r in catalogue.RULES if r in unknown] == list(unknown)
+    assert (
+        catalogue.rules_for("referral_immediate", "consent", False, True)
+        is (catalogue._TABLE["referral_immediate", "consent", False, True])
+    )
 
 
 def test_findings_are_immutable_values():
-    finding = Finding(engine.Code.CONTACT_UNSAFE, True)
-    assert finding == Finding(engine.Code.CONTACT_UNSAFE, True, ())
-    assert hash(finding) == hash(Finding(engine.Code.CONTACT_UNSAFE, True))
+    finding = Finding(Code.CONTACT_UNSAFE, True)
+    assert finding == Finding(Code.CONTACT_UNSAFE, True, ())
+    assert hash(finding) == hash(Finding(Code.CONTACT_UNSAFE, True))

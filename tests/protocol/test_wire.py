@@ -1,4 +1,5 @@
-"""The batch path (wire.py, the engine's tables and memo) decides exactly as the plain path."""
+"""The batch path (fast/wire.py, the fast path's tables and memo) decides exactly as the plain
+path."""
 
 from __future__ import annotations
 
@@ -10,29 +11,17 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amana.protocol import cli, engine, evaluate, request_from_data
-from amana.protocol.findings import Context
+from amana.protocol import cli, evaluate, request_from_data
+from amana.protocol.fast import tables
+from amana.protocol.fast.wire import decode_request, run_floor
 from amana.protocol.loading import parse_request_json
 from amana.protocol.reader import ContractError
-from amana.protocol.wire import decode_request, run_floor
 
-from .test_invariants import JUNK, PROTOCOLS, _paths, requests
+from .test_invariants import JUNK, PROTOCOLS, _paths, memo_findings, plain_findings, requests
 
 
 def _line(data) -> bytes:
     return json.dumps(data).encode()
-
-
-def _plain(protocol, request):
-    """Every rule, in order, with nothing kept from an earlier request: the reference."""
-    ctx = Context(protocol=protocol, request=request)
-    ctx.add(engine.standing.protocol_in_force(ctx))
-    if not ctx.denied:
-        for finding in engine.standing.parties_may_share(ctx):
-            ctx.add(finding)
-        for rule in engine.RULES:
-            ctx.add(rule(ctx))
-    return [(f.code, f.denies, f.params) for f in ctx.findings]
 
 
 @settings(max_examples=400, deadline=None)
@@ -73,11 +62,8 @@ def test_the_rule_tables_and_the_standing_memo_never_change_a_finding(case, twic
     protocol, data = case
     request = request_from_data(data)
     if twice:
-        evaluate(protocol, request)  # the second evaluation reads the memo
-    decision = evaluate(protocol, request)
-    added = {"sharing.allowed", "elements.not_agreed", "elements.excessive"}  # not rules' own
-    found = [(f.code, f.denies, f.params) for f in decision.findings if f.code not in added]
-    assert found == _plain(protocol, request)
+        memo_findings(protocol, request)  # the second look-up reads the memo
+    assert memo_findings(protocol, request) == plain_findings(protocol, request)
 
 
 @settings(max_examples=300, deadline=None)
@@ -166,12 +152,12 @@ def test_the_standing_memo_keeps_a_few_protocols_and_a_bounded_number_of_keys(mo
     request = request_from_data(make())
     copies = [dataclasses.replace(PROTOCOLS[0]) for _ in range(10)]
     for protocol in copies:
-        evaluate(protocol, request)
-    assert len(engine._TABLES) <= 8
-    monkeypatch.setattr(engine, "_STANDING_MAX", 0)
-    engine._TABLES.clear()
-    evaluate(PROTOCOLS[0], request)
-    assert all(not kept.standing for kept in engine._TABLES.values())
+        memo_findings(protocol, request)
+    assert len(tables._TABLES) <= 8
+    monkeypatch.setattr(tables, "_STANDING_MAX", 0)
+    tables._TABLES.clear()
+    memo_findings(PROTOCOLS[0], request)
+    assert all(not kept.standing for kept in tables._TABLES.values())
 
 
 def engine_protocol_path():
@@ -205,7 +191,7 @@ def test_batch_reads_the_bytes_under_standard_input(monkeypatch, capsys):
 
 
 def test_the_not_blank_set_stops_growing(monkeypatch):
-    from amana.protocol import wire
+    from amana.protocol.fast import wire
 
     monkeypatch.setattr(wire, "_NOT_BLANK", {None})
     monkeypatch.setattr(wire, "_NOT_BLANK_MAX", 1)

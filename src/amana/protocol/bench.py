@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from amana.protocol.cli import decide_line
+from amana.protocol.fast.wire import encode, floor_line
 from amana.protocol.loading import load_protocol
 from amana.protocol.model import Protocol
-from amana.protocol.wire import encode, floor_line
 
 # The floor process: the same start-up imports, reading and writing as `amana check --batch`
-# (wire.py: the same decoder and encoder), without loading a protocol or deciding.
+# (fast/wire.py: the same decoder and encoder), without loading a protocol or deciding.
 FLOOR_SCRIPT = (
     "import sys\n"
-    "from amana.protocol.wire import run_floor\n"
+    "from amana.protocol.fast.wire import run_floor\n"
     "run_floor(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer)\n"
 )
 

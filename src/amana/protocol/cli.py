@@ -19,13 +19,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any, NoReturn, cast
 
-from amana.protocol.batch import decider
 from amana.protocol.engine import evaluate
+from amana.protocol.fast.batch import decider
+from amana.protocol.fast.wire import request_lines, write_lines
 from amana.protocol.loading import load_protocol, parse_request_json
 from amana.protocol.model import Protocol
 from amana.protocol.reader import ContractError
 from amana.protocol.texts import LANGUAGES
-from amana.protocol.wire import request_lines, write_lines
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,6 +11,7 @@ class Code(StrEnum):
     PROTOCOL_INTERIM = "protocol.interim"
     PROTOCOL_INTERIM_EXPIRED = "protocol.interim_expired"
     PROTOCOL_EXPIRED = "protocol.expired"
+    SCOPE_OUTSIDE = "scope.outside"
     PARTY_NOT_PARTICIPANT = "party.not_participant"
     PARTY_SUSPENDED = "party.suspended"
     PURPOSE_UNKNOWN = "purpose.unknown"
@@ -53,6 +54,7 @@ SOURCES: Final[dict[Code, str]] = {
     Code.PROTOCOL_INTERIM: f"{GN} — 3.2 What happens before the DPISP is signed?",
     Code.PROTOCOL_INTERIM_EXPIRED: f"{GN} — 3.2 NOTE and FAQ on the interim period",
     Code.PROTOCOL_EXPIRED: f"{ISP} — Time limit",
+    Code.SCOPE_OUTSIDE: f"{GN} — FAQ, geographic scope; {ISP} — Annex I",
     Code.PARTY_NOT_PARTICIPANT: f"{GN} — Annex 2, What happens if I do not sign a DPISP?",
     Code.PARTY_SUSPENDED: f"{ISP} — Ground rule 6, Time limit",
     Code.PURPOSE_UNKNOWN: f"{TN} — Purpose Specification",

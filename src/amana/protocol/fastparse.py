@@ -71,6 +71,8 @@ def _subject(data: Any) -> Subject:
         raise _Slow
     if (care is not None and care not in _CARE) or (case is not None and case not in _CASE):
         raise _Slow
+    if care == "adult" and age < v.ADULT_AGE:  # contradictory: the validator names the key
+        raise _Slow
     return Subject(
         age=age,
         care_status=care,
@@ -80,6 +82,7 @@ def _subject(data: Any) -> Subject:
         ),
         gbv_survivor=_flag(data, "gbv_survivor", False),
         case_status=case or "open",
+        area=_optional_text(data.get("area")),
     )
 
 

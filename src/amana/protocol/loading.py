@@ -104,6 +104,13 @@ def _settings(node: Node) -> Settings:
     )
 
 
+def _scope_areas(node: Node) -> tuple[str, ...]:
+    """`scope.areas`, in the protocol's order without repeats; () where none are listed."""
+    if node.is_missing():
+        return ()
+    return tuple(dict.fromkeys(node.get("areas").optional_strings() or ()))
+
+
 def _breach(node: Node) -> Breach:
     return Breach(
         id=node.require("id").text(),
@@ -154,6 +161,7 @@ def protocol_from_data(data: Any) -> Protocol:
         interim_last_day=None
         if started is None
         else started + timedelta(days=settings.interim_max_days),
+        scope_areas=_scope_areas(root.get("scope")),
     )
 
 
@@ -191,12 +199,20 @@ def _consent(node: Node) -> ConsentRecord:
     )
 
 
+def _care_status(node: Node, age: int) -> CareStatus | None:
+    """One of the vocabulary, and never `adult` for a subject under 18: such a request
+    contradicts itself."""
+    care_status = node.optional_choice(v.CARE_STATUSES, None)
+    if care_status == "adult" and age < v.ADULT_AGE:
+        raise node.fail(f"not adult for a subject aged {age} (under {v.ADULT_AGE})")
+    return cast("CareStatus | None", care_status)
+
+
 def _subject(node: Node) -> Subject:
+    age = node.require("age").integer()
     return Subject(
-        age=node.require("age").integer(),
-        care_status=cast(
-            "CareStatus | None", node.get("care_status").optional_choice(v.CARE_STATUSES, None)
-        ),
+        age=age,
+        care_status=_care_status(node.get("care_status"), age),
         caregiver_reachable=node.get("caregiver_reachable").boolean(True),
         informing_caregiver_in_best_interests=node.get(
             "informing_caregiver_in_best_interests"
@@ -205,6 +221,7 @@ def _subject(node: Node) -> Subject:
         case_status=cast(
             "CaseStatus", node.get("case_status").optional_choice(v.CASE_STATUSES, "open") or "open"
         ),
+        area=node.get("area").optional_text(),
     )
 
 

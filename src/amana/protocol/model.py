@@ -76,6 +76,8 @@ class Protocol:
     purposes: dict[str, PurposeSpec]
     breaches: tuple[Breach, ...] = ()
     interim_last_day: date | None = None
+    # `scope.areas`: the areas the protocol covers (R1.5); empty, it names none and covers any.
+    scope_areas: tuple[str, ...] = ()
 
 
 # The request side is decoded straight from JSON by `wire.py` (msgspec, typed): these types are
@@ -97,6 +99,7 @@ class Subject(Struct, kw_only=True, gc=False, frozen=True):
     informing_caregiver_in_best_interests: bool = True
     gbv_survivor: bool = False
     case_status: CaseStatus = "open"
+    area: Text | None = None  # where the case is managed, compared with `scope.areas` (R1.5)
 
     @property
     def is_child(self) -> bool:

@@ -41,6 +41,10 @@ REASONS: Final[dict[tuple[Code, str], str]] = {
         "The protocol expired on {until}. Nothing may be shared under it until it is renewed; "
         "the duty of confidentiality continues."
     ),
+    (Code.SCOPE_OUTSIDE, ""): N_(
+        'The case is managed in "{area}", outside the areas this protocol covers ({areas}), '
+        "so nothing may be shared under it."
+    ),
     (Code.PARTY_NOT_PARTICIPANT, "not_listed"): N_(
         '"{party}" ({role}) is not a party to this protocol, so it can neither send nor receive '
         "children's data under it."

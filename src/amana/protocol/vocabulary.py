@@ -44,7 +44,7 @@ BASES_FOR_PURPOSE: Final[dict[str, frozenset[str]]] = {
         {"consent", "best_interests", "vital_interests", "safety_security"}
     ),
     "referral_future": frozenset({"consent"}),
-    "feedback_process": frozenset(BASES),
+    "feedback_process": frozenset(BASES) - {"mandate"},  # R4.3, R3.5: never routine
     "feedback_service": frozenset({"consent"}),
     "closed_case_access": frozenset({"consent", "best_interests"}),
     "closed_case_archive": frozenset({"consent", "best_interests"}),

@@ -23,11 +23,11 @@ def process_feedback_needs_no_consent(ctx: Context) -> Finding | None:
 
 
 def basis_fits_purpose(ctx: Context) -> Finding | None:
-    """R3, R4: each purpose accepts only some bases (mandate only for investigations)."""
+    """R3, R4: each purpose accepts only some bases (mandate only for investigations, R3.5;
+    process feedback any but mandate, R4.3)."""
     request = ctx.request
-    if not _checks_basis(ctx):
-        return None
-    if request.legal_basis in BASES_FOR_PURPOSE[request.purpose]:
+    accepted = BASES_FOR_PURPOSE.get(request.purpose)
+    if accepted is None or request.legal_basis in accepted:
         return None
     return deny(
         Code.BASIS_INVALID, basis=request.legal_basis, purpose=request.purpose, why="purpose"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from amana.protocol.codes import Code
 from amana.protocol.findings import Context, Finding, deny, note
 from amana.protocol.vocabulary import INTERIM_PURPOSES
@@ -37,6 +39,26 @@ def interim_basis(ctx: Context) -> Finding | None:
     if ctx.request.legal_basis in ("consent", "best_interests"):
         return None
     return deny(Code.BASIS_INVALID, basis=ctx.request.legal_basis, why="interim")
+
+
+@lru_cache(maxsize=256)
+def _folded(areas: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(fold_area, areas))
+
+
+def fold_area(area: str) -> str:
+    """An area as compared: case and runs of spaces do not count."""
+    return " ".join(area.split()).casefold()
+
+
+def area_in_scope(ctx: Context) -> Finding | None:
+    """R1.5: a protocol that lists its areas covers those only; a request that names no area
+    is not refused by this rule."""
+    areas = ctx.protocol.scope_areas
+    area = ctx.request.subject.area
+    if not areas or area is None or fold_area(area) in _folded(areas):
+        return None
+    return deny(Code.SCOPE_OUTSIDE, area=area, areas=", ".join(areas))
 
 
 def _party(ctx: Context, party_id: str, role: str) -> list[Finding]:

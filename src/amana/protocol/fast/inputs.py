@@ -3,7 +3,7 @@
 The rules of sections 2 to 5 never look at a request's date, sender or elements except through
 the comparisons below (a consent given by the request date, an assessment made by then, a child
 old enough to assent...). Two requests with the same `rule_inputs` therefore get the same
-findings from those rules, and the engine keeps the findings per key (`engine.Tables.outcomes`):
+findings from those rules, and the fast path keeps the findings per key (`Tables.outcomes`):
 a pure function remembered on everything it depends on. The property tests hold it to that
 (tests/protocol/test_wire.py, test_inputs.py).
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from amana.protocol import canon
+from amana.protocol.catalogue import CHECKED
+from amana.protocol.fast import canon
 from amana.protocol.model import (
     BestInterests,
     ConsentRecord,
@@ -25,11 +26,11 @@ from amana.protocol.model import (
 from amana.protocol.rules.basis import CLOSED_CASE_PURPOSES
 from amana.protocol.rules.consent import REFUSING, covers, refusal_covers
 from amana.protocol.rules.harm import is_home_visit, is_stigmatising
-from amana.protocol.vocabulary import ADULT_AGE, BASES, BASES_FOR_PURPOSE, EXCEPTIONAL_BASES
+from amana.protocol.vocabulary import ADULT_AGE, BASES, EXCEPTIONAL_BASES
 
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
 # Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
-CHECKED_PURPOSES: Final = frozenset(BASES_FOR_PURPOSE) - {"feedback_process"}
+CHECKED_PURPOSES: Final = CHECKED
 RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}  # rules risk_assessed, recipient_safe
 
 # Bits of `consent_facts`: 1 the person who consents did (kind "consent"), 2 the child agreed,

@@ -18,9 +18,10 @@ from typing import IO, Any, BinaryIO, Final
 
 import msgspec
 
-from amana.protocol import canon
+from amana.protocol.fast import canon
 from amana.protocol.loading import parse_request_json
 from amana.protocol.model import Request
+from amana.protocol.vocabulary import ADULT_AGE
 
 # The typed decoder (raises `DecodeError`); `settle` makes the checks it cannot (raises
 # `SlowPath`). `decode_request` is both, with the validating reader as the way out.
@@ -53,6 +54,9 @@ def settle(request: Request) -> None:
     """The checks the types cannot make; raises `SlowPath` where the validator must decide."""
     known = _NOT_BLANK
     elements = request.elements
+    subject = request.subject
+    if subject.care_status == "adult" and subject.age < ADULT_AGE:
+        raise SlowPath  # a request that contradicts itself: the validator names the key
     if not (
         request.sender in known
         and request.recipient in known
@@ -60,6 +64,7 @@ def settle(request: Request) -> None:
         and request.service in known
         and request.contact_method in known
         and request.label in known
+        and subject.area in known
         and known.issuperset(elements)
     ):
         _learn(
@@ -70,6 +75,7 @@ def settle(request: Request) -> None:
                 request.service,
                 request.contact_method,
                 request.label,
+                subject.area,
                 *elements,
             )
         )

@@ -3,7 +3,7 @@
 `decide_json(protocol, request, language)` gives, byte for byte, what
 `evaluate(protocol, request).to_json(language)` gives (tests/protocol/test_memo.py holds it to
 that over generated requests, the corpus and the bench's requests). A `Decider` (one protocol,
-one language) reads the same memos as `evaluate` (`engine.Tables`) and keeps the JSON of what
+one language) reads the memos of `fast.tables` (`Tables`) and keeps the JSON of what
 they hold: for each memoised outcome and kind of standing, a `Verdict` (the reasons, already
 encoded and joined, the first refusal, the label and the end of the line); for each purpose and
 service, an `ElementJson` (the elements that go, and the entry of each one held back). A
@@ -17,26 +17,24 @@ from typing import Final
 
 import msgspec
 
-from amana.protocol import canon
 from amana.protocol.codes import Code
 from amana.protocol.decision import _obligations, _reason, _withheld
-from amana.protocol.engine import (
-    OBLIGATIONS_FOR,
+from amana.protocol.engine import OBLIGATIONS_FOR, evaluate, name_of
+from amana.protocol.fast import canon
+from amana.protocol.fast.tables import (
     Outcome,
     Standing,
     Tables,
-    _name_of,
-    _outcome,
-    _standing,
-    evaluate,
+    outcome_for,
+    standing_for,
     tables,
 )
+from amana.protocol.fast.wire import DecodeError, SlowPath, decode_typed, encode, settle
 from amana.protocol.findings import Finding
 from amana.protocol.loading import parse_request_json
 from amana.protocol.model import Protocol, Request
 from amana.protocol.reader import ContractError
 from amana.protocol.vocabulary import EXCEPTIONAL_BASES
-from amana.protocol.wire import DecodeError, SlowPath, decode_typed, encode, settle
 
 _encode: Final = msgspec.json.Encoder().encode
 _MAX: Final = 100_000  # entries per cache, so that odd input cannot grow them without end
@@ -223,7 +221,7 @@ def _summary_json(kept: Tables, request: Request, language: str) -> bytes:
     found = kept.summaries.get(key)
     if found is None:
         params = (
-            ("recipient", _name_of(kept.protocol, request.recipient)),
+            ("recipient", name_of(kept.protocol, request.recipient)),
             ("purpose", purpose),
             ("basis", request.legal_basis),
         )
@@ -285,11 +283,12 @@ class Decider:
     def decide(self, request: Request) -> bytes:
         """`evaluate(protocol, request).to_json(language)` and a newline, from the memos."""
         kept = self.kept
-        # `engine._standing` and `engine._outcome`, inlined: their look-ups first
+        # `tables.standing_for` and `tables.outcome_for`, inlined: their look-ups first
+        area = request.subject.area if kept.scoped else None
         period = bisect_right(kept.breaks, request.at)
-        standing = kept.standing.get((period, request.sender, request.recipient))
+        standing = kept.standing.get((period, request.sender, request.recipient, area))
         if standing is None:
-            standing = _standing(kept, request)
+            standing = standing_for(kept, request)
         # Not in force: no other rule runs, the standing's findings are the whole outcome.
         if standing.stopped:
             key: tuple[object, ...] = (None, standing.token)
@@ -323,7 +322,7 @@ class Decider:
         if key[0] is None:
             outcome = _NOTHING_MORE
         else:
-            outcome = _outcome(kept, request, standing.interim, key[:-1])
+            outcome = outcome_for(kept, request, standing.interim, key[:-1])
         verdict = Verdict(kept, standing, outcome, request, self.language)
         if standing.token is not None and len(self.verdicts) < _MAX:
             self.verdicts[canon.key(key)] = verdict
