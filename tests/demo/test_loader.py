@@ -32,7 +32,8 @@ def test_demo_cases_with_consent_may_be_referred_and_a_second_load_adds_nothing(
     assert set(with_consent.values_list("agency__slug", flat=True)) == {"ngo-psy"}
     case = with_consent.filter(assignments__user=amira).first()
     assert case is not None
-    decision, _ = decide_referral(case, _resettlement(), timezone.localdate())
+    decided = decide_referral(case, _resettlement(), timezone.localdate())
+    decision, _ = decided.explained, decided.protocol
     assert decision["decision"] == "allow", decision["reasons"]
     assert case.care_arrangement in {"parents", "kinship"}
     assert case.child.birth_year or case.child.date_of_birth
@@ -51,5 +52,6 @@ def test_a_demo_case_without_consent_is_refused_the_same_referral():
     # A case whose child's age is known: an unknown age is refused before the engine is asked.
     case = next((c for c in cases if c.child.date_of_birth or c.child.birth_year), None)
     assert case is not None
-    decision, _ = decide_referral(case, _resettlement(), timezone.localdate())
+    decided = decide_referral(case, _resettlement(), timezone.localdate())
+    decision, _ = decided.explained, decided.protocol
     assert decision["decision"] == "deny"

@@ -21,9 +21,9 @@ from amana.referrals.actions import (
     decide_referral,
     do_respond_referral,
     do_send_referral,
-    protocol_for,
 )
 from amana.sharing import facts
+from amana.sharing.disclosure import protocol_version
 from amana.sharing.models import LedgerEntry
 from tests.factories import AgencyFactory
 from tests.referrals.test_views import make_world
@@ -77,10 +77,11 @@ def test_a_revision_loaded_later_waits_for_its_effective_date():
     v2 = load(start=TODAY + timedelta(days=30), until=TODAY + timedelta(days=700))
     assert (v1.version, v2.version) == (1, 2)
     assert protocol_in_force("ngo-psy", TODAY, "unhcr") == v1
-    assert protocol_for(world.case.agency) == v1
+    assert protocol_version(world.case.agency.slug) == v1
     status = protocol_status(world.case.agency, TODAY)
     assert status.state == State.IN_FORCE and status.version == v1
-    _decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    _decision, reference = decided.explained, decided.protocol
     assert reference == v1.reference
     client = Client()
     client.force_login(world.worker)
@@ -112,7 +113,8 @@ def test_an_expired_version_loaded_later_gives_way_to_the_one_in_force(monkeypat
     in_force = load(start=TODAY - timedelta(days=10), until=TODAY + timedelta(days=300))
     load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
     assert protocol_in_force("ngo-psy", TODAY, "unhcr") == in_force
-    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, reference = decided.explained, decided.protocol
     assert reference == in_force.reference
     assert decision["decision"] == "allow", decision["reasons"]
 
@@ -122,7 +124,8 @@ def test_denied_twin_only_an_expired_version_the_engine_says_expired(monkeypatch
     world = make_world()
     ProtocolVersion.objects.all().delete()
     expired = load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
-    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, reference = decided.explained, decided.protocol
     assert reference == expired.reference and decision["decision"] == "deny"
     assert "protocol.expired" in {r["code"] for r in decision["reasons"]}
 
@@ -151,7 +154,8 @@ def test_two_operations_the_one_listing_the_recipient_governs(monkeypatch):
     )
     assert protocol_in_force("ngo-psy", TODAY, "unhcr") == op_a
     assert protocol_in_force("ngo-psy", TODAY, "cara") == op_b
-    decision, reference = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, reference = decided.explained, decided.protocol
     assert reference == op_a.reference and decision["decision"] == "allow", decision["reasons"]
     # The answer flows back under the protocol listing both agencies too.
     referral = do_send_referral(case=world.case, data=REFERRAL, actor=world.worker).referral
@@ -169,6 +173,7 @@ def test_denied_twin_no_protocol_lists_the_recipient_the_engine_says_not_partici
     AgencyFactory(slug="outsider", name="Outsider", case_prefix="OUT")
     load(start=TODAY - timedelta(days=5), until=TODAY + timedelta(days=300), source=operation_b())
     data = ReferralInput(**{**REFERRAL.__dict__, "recipient": "outsider"})
-    decision, reference = decide_referral(world.case, data, TODAY)
+    decided = decide_referral(world.case, data, TODAY)
+    decision, reference = decided.explained, decided.protocol
     assert reference != "none" and decision["decision"] == "deny"
     assert "party.not_participant" in {r["code"] for r in decision["reasons"]}

@@ -172,10 +172,8 @@ def test_a_referral_preview_the_check_refuses_is_400_naming_the_field(world, mon
     _refuse_to_decide(monkeypatch, "api")
     response = post(api(world.worker), referrals_url(world) + "/preview", BODY)
     assert response.status_code == 400
-    assert response.json() == {
-        "error": "Record the child's date of birth before sharing.",
-        "field": "age",
-    }
+    message = "Record the child's date of birth before sharing."
+    assert response.json() == {"error": message, "field": "age", "fields": {"age": [message]}}
     assert not LedgerEntry.objects.exists()
 
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from amana.cases.errors import ActionError, NotAllowed
 from amana.referrals import access
-from amana.referrals.actions import do_respond_referral, do_send_referral
-from amana.referrals.feedback import do_send_service_feedback
+from amana.referrals.actions import do_respond_referral, do_send_referral, do_send_service_feedback
 from amana.referrals.models import Referral
 from amana.sharing.models import LedgerEntry
 from tests.referrals.backend_helpers import REFERRAL, World, agree, make_world

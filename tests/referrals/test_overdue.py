@@ -11,11 +11,10 @@ from django.core.management import CommandError, call_command
 
 from amana.audit.models import AuditEntry
 from amana.referrals import access
-from amana.referrals.actions import do_respond_referral, do_send_referral
+from amana.referrals.actions import do_record_reminders, do_respond_referral, do_send_referral
 from amana.referrals.models import Referral
 from amana.referrals.overdue import (
     add_working_days,
-    do_record_reminders,
     due_on,
     overdue,
     response_days,

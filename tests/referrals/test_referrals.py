@@ -134,7 +134,7 @@ def test_a_failure_halfway_leaves_no_packet_and_no_ledger_entry(world, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("amana.referrals.actions.packet_values", broken)
+    monkeypatch.setattr("amana.referrals.actions.send.packet_values", broken)
     with pytest.raises(RuntimeError):
         do_send_referral(case=case, data=REFERRAL, actor=worker)
     assert not LedgerEntry.objects.exists() and not Referral.objects.exists()

@@ -14,9 +14,13 @@ from amana.cases import access as case_access
 from amana.cases.errors import ActionError, NotAllowed
 from amana.cases.models import Case
 from amana.consent.access import TRANSFERRED, reverification_due
-from amana.referrals.actions import ReferralInput, do_respond_referral, do_send_referral
+from amana.referrals.actions import (
+    ReferralInput,
+    do_respond_referral,
+    do_send_referral,
+    do_send_transfer,
+)
 from amana.referrals.models import Referral
-from amana.referrals.transfer import do_send_transfer
 from amana.sharing.models import LedgerEntry
 from tests.factories import UserFactory
 from tests.referrals.backend_helpers import REFERRAL, World, agree, make_world, say
@@ -193,7 +197,7 @@ def test_a_failure_halfway_through_acceptance_changes_nothing(world, monkeypatch
     def broken(case):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("amana.referrals.received.close_transferred", broken)
+    monkeypatch.setattr("amana.referrals.actions.received.close_transferred", broken)
     with pytest.raises(RuntimeError):
         do_respond_referral(referral=referral, accept=True, actor=world.imc)
     assert Referral.objects.get(pk=referral.pk).status == "pending"

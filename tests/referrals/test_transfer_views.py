@@ -11,8 +11,8 @@ from django.test import Client
 
 from amana.accounts.roles import Role
 from amana.cases.models import Case
+from amana.referrals.actions import do_send_transfer
 from amana.referrals.models import Referral
-from amana.referrals.transfer import do_send_transfer
 from amana.sharing.models import LedgerEntry
 from tests.core.pages import csp_violations
 from tests.factories import UserFactory

@@ -9,9 +9,13 @@ from django.utils import timezone
 
 from amana.accounts.errors import ActionError
 from amana.cases.models import Child
-from amana.referrals.actions import check_referral, decide_referral
+from amana.referrals.actions import (
+    check_referral,
+    decide_referral,
+    do_send_transfer,
+    transfer_input,
+)
 from amana.referrals.models import Referral
-from amana.referrals.transfer import do_send_transfer, transfer_input
 from amana.sharing.models import LedgerEntry
 from tests.referrals.backend_helpers import World, agree, make_world
 
@@ -134,7 +138,8 @@ def test_allowed_twin_a_first_transfer_previews(world):
     agree(world, "case_transfer", "imc")
     data = transfer_input(recipient="imc", legal_basis="consent")
     assert check_referral(world.case, data).slug == "imc"
-    decision, _reference = decide_referral(world.case, data, timezone.localdate())
+    decided = decide_referral(world.case, data, timezone.localdate())
+    decision, _reference = decided.explained, decided.protocol
     assert decision["decision"] == "allow", decision["reasons"]
     response = api_post(
         client_of(world.worker), f"/api/v1/cases/{world.case.pk}/transfer/preview", TRANSFER

@@ -11,8 +11,8 @@ from amana.cases.errors import NotAllowed
 from amana.consent.models import ConsentRecord
 from amana.referrals import access
 from amana.referrals.actions import do_mark_notice_read, do_respond_referral, do_send_referral
+from amana.referrals.actions.withdrawal import covers
 from amana.referrals.models import RecipientNotice, Referral
-from amana.referrals.withdrawal import covers
 from tests.referrals.backend_helpers import REFERRAL, World, agree, make_world, say
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,10 @@ override, and only then the basis the engine sees — never a flag the client se
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
+import msgspec
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -22,6 +24,7 @@ from amana.sharing.actions import (
     do_approve_exceptional_circumstance,
     do_record_exceptional_circumstance,
 )
+from amana.sharing.disclosure import Intent
 from amana.sharing.models import ExceptionalCircumstance
 from tests.consent.helpers import World, make_world
 from tests.factories import AgencyFactory, UserFactory
@@ -51,17 +54,23 @@ def record(world: World, **given) -> ExceptionalCircumstance:
     return do_record_exceptional_circumstance(case=world.case, actor=actor, **values)
 
 
-def request(world: World, basis: str = "vital_interests", recipient: str = "ngo-psy", **kw):
-    return facts.request_from_case(
-        world.case,
+def request(
+    world: World,
+    basis: str = "vital_interests",
+    recipient: str = "ngo-psy",
+    service: str = "psychosocial_support",
+    at=None,
+):
+    """The engine's request for this referral, as the ledger keeps it (JSON)."""
+    intent = Intent(
         recipient=recipient,
         purpose="referral_immediate",
-        service="psychosocial_support",
+        service=service,
         legal_basis=basis,
-        elements=["full_name"],
-        at=kw.pop("at", TODAY),
-        **kw,
+        elements=("full_name",),
     )
+    built = facts.request_for(world.case, intent, sender=world.case.agency.slug, at=at or TODAY)
+    return msgspec.to_builtins(built)
 
 
 # --- Recording ------------------------------------------------------------------------------
@@ -203,11 +212,10 @@ def test_the_newest_approved_record_wins(world):
     assert request(world)["exceptional"]["recipient_assessed_safe"] is False
 
 
-def test_a_caller_supplied_exceptional_object_is_refused(world):
-    forged = {"circumstance": "x", "risk_assessment": "x", "recipient_assessed_safe": True}
-    with pytest.raises(ValueError, match="exceptional"):
-        request(world, exceptional=forged)
-    assert request(world, exceptional=None)["exceptional"] is None
+def test_a_caller_cannot_supply_an_exceptional_circumstance(world):
+    """The intent has no room for one: it comes from the approved record on the case only."""
+    assert "exceptional" not in {field.name for field in dataclasses.fields(Intent)}
+    assert request(world)["exceptional"] is None
 
 
 REFERRAL = ReferralInput(
@@ -225,7 +233,8 @@ def _codes(decision):
 
 def test_engine_denies_vital_interests_without_an_approved_assessment(world):
     record(world)  # pending: not yet a basis
-    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
     assert "exceptional.no_risk_assessment" in _codes(decision)
 
@@ -233,7 +242,8 @@ def test_engine_denies_vital_interests_without_an_approved_assessment(world):
 def test_engine_allows_vital_interests_once_approved(world):
     made = record(world)
     do_approve_exceptional_circumstance(record=made, approve=True, actor=world.boss)
-    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "allow", decision["reasons"]
     assert set(decision["share"]) == {"full_name", "contact_phone"}
 
@@ -241,7 +251,8 @@ def test_engine_allows_vital_interests_once_approved(world):
 def test_engine_denies_when_the_recipient_was_not_assessed_safe(world):
     made = record(world, recipient_assessed_safe=False)
     do_approve_exceptional_circumstance(record=made, approve=True, actor=world.boss)
-    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
     assert "exceptional.recipient_unsafe" in _codes(decision)
 
@@ -279,10 +290,7 @@ def test_the_bia_says_whether_it_supports_sharing_and_with_which_services(world)
                  "services_recommended": ["psychosocial_support"]})  # fmt: skip
     shown = request(world, basis="best_interests")["best_interests"]
     assert shown == {"assessed_on": "2026-05-02", "supports_sharing": True}
-    other = facts.request_from_case(
-        world.case, recipient="ngo-legal", purpose="referral_immediate", service="legal_aid",
-        legal_basis="best_interests", elements=["full_name"], at=TODAY,
-    )  # fmt: skip
+    other = request(world, basis="best_interests", recipient="ngo-legal", service="legal_aid")
     assert other["best_interests"]["supports_sharing"] is False
 
 
@@ -290,7 +298,8 @@ def test_a_bia_that_does_not_support_sharing_says_so_and_the_engine_denies(world
     _bia(world, {"supports_sharing": False})
     assert request(world, basis="best_interests")["best_interests"]["supports_sharing"] is False
     data = ReferralInput(**(REFERRAL.__dict__ | {"legal_basis": "best_interests"}))
-    decision, _ref = decide_referral(world.case, data, TODAY)
+    decided = decide_referral(world.case, data, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
     assert "best_interests.not_determined" in _codes(decision)
 
@@ -469,14 +478,16 @@ def _approved_days_ago(world: World, days: int) -> ExceptionalCircumstance:
 
 def test_an_approval_from_three_days_ago_still_counts(world):
     _approved_days_ago(world, 3)
-    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "allow", decision["reasons"]
 
 
 def test_denied_twin_an_approval_from_ten_days_ago_has_lapsed(world):
     _approved_days_ago(world, 10)
     assert request(world)["exceptional"] is None
-    decision, _ref = decide_referral(world.case, REFERRAL, TODAY)
+    decided = decide_referral(world.case, REFERRAL, TODAY)
+    decision, _ref = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
     assert "exceptional.no_risk_assessment" in _codes(decision)
 

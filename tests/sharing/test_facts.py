@@ -3,6 +3,7 @@ unknown age refused as bad input rather than guessed."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from django.utils import timezone
 
@@ -37,16 +38,7 @@ def in_care(world: World, arrangement: str) -> Case:
 
 
 def subject(case: Case) -> dict:
-    request = facts.request_from_case(
-        case,
-        recipient="unhcr",
-        purpose="referral_immediate",
-        service="resettlement_consideration",
-        legal_basis="consent",
-        elements=["full_name"],
-        at=TODAY,
-    )
-    return request["subject"]
+    return msgspec.to_builtins(facts.subject_of(case, TODAY))
 
 
 @pytest.mark.parametrize("arrangement", ["foster", "residential"])
@@ -54,7 +46,8 @@ def test_a_child_in_formal_care_shares_with_the_caregivers_consent(world, arrang
     case = in_care(world, arrangement)
     assert subject(case)["care_status"] == "unaccompanied"
     assert subject(case)["caregiver_reachable"] is True
-    decision, _reference = decide_referral(case, REFERRAL, TODAY)
+    decided = decide_referral(case, REFERRAL, TODAY)
+    decision, _reference = decided.explained, decided.protocol
     assert decision["decision"] == "allow", decision["reasons"]
 
 
@@ -62,7 +55,8 @@ def test_a_child_in_formal_care_shares_with_the_caregivers_consent(world, arrang
 def test_denied_twin_no_caregiver_means_consent_is_the_wrong_basis(world, arrangement):
     case = in_care(world, arrangement)
     assert subject(case)["caregiver_reachable"] is False
-    decision, _reference = decide_referral(case, REFERRAL, TODAY)
+    decided = decide_referral(case, REFERRAL, TODAY)
+    decision, _reference = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
     assert "basis.invalid" in {r["code"] for r in decision["reasons"]}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from amana.sharing.ledger import record_disclosure
 from amana.sharing.models import LedgerEntry, LedgerIsFinal
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +20,17 @@ DENIED = {"decision": "deny", "reasons": [{"code": "consent.missing"}], "withhol
 
 
 def entry() -> LedgerEntry:
-    return record_disclosure(
-        case=None, request=REQUEST, decision=DENIED, protocol="demo-op-a@1", actor=None
+    return LedgerEntry.objects.create(
+        sender=REQUEST["from"],
+        recipient=REQUEST["to"],
+        purpose=REQUEST["purpose"],
+        legal_basis=REQUEST["legal_basis"],
+        protocol="demo-op-a@1",
+        decision=DENIED["decision"],
+        requested=REQUEST["elements"],
+        shared=[],
+        codes=["consent.missing"],
+        request=REQUEST,
     )
 
 

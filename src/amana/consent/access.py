@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from amana.audit.models import Outcome
 from amana.cases.access import can_see, visible_classes
 from amana.cases.models import Case, Sensitivity
 from amana.consent.models import ConsentRecord
+from amana.protocol.model import ConsentRecord as EngineConsent
 
 # The contract knows three givers: a relative caring for a separated child consents as the
 # caregiver does (TN "Consent"; rules.md R3.1).
@@ -102,18 +104,35 @@ def as_contract(record: ConsentRecord) -> dict[str, Any]:
     return item
 
 
-def engine_consents(case: Case, at: date) -> list[dict[str, Any]]:
-    """The case's records given on or before `at`, oldest first, in the contract's format.
-
-    For the write paths that ask the engine on the actor's behalf (referrals, transfers); they
-    have checked the actor may act on the case. The notes never leave.
-    """
-    records = (
+def _given_by(case: Case, at: date) -> QuerySet[ConsentRecord]:
+    return (
         ConsentRecord.objects.filter(case=case, given_on__lte=at)
         .only("given_by", "kind", "purposes", "recipients", "services", "given_on", "stage")
         .order_by("given_on", "recorded_at")
     )
-    return [as_contract(record) for record in records]
+
+
+def engine_consents(case: Case, at: date) -> list[dict[str, Any]]:
+    """The case's records given on or before `at`, oldest first, in the contract's format (as
+    the sharing ledger and exports show them). The notes never leave."""
+    return [as_contract(record) for record in _given_by(case, at)]
+
+
+def engine_consent_records(case: Case, at: date) -> tuple[EngineConsent, ...]:
+    """The same records as the engine's typed values, for the disclosure path
+    (`sharing.disclosure`), which has checked the actor may act on the case."""
+    return tuple(
+        EngineConsent(
+            given_by=CONTRACT_GIVER.get(record.given_by, record.given_by),  # type: ignore[arg-type]
+            kind=record.kind,  # type: ignore[arg-type]
+            purposes=frozenset(record.purposes),
+            recipients=frozenset(record.recipients),
+            services=frozenset(record.services) if record.services else None,
+            on=record.given_on,
+            stage=record.stage,  # type: ignore[arg-type]
+        )
+        for record in _given_by(case, at)
+    )
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from amana.audit.log import write_entry
 from amana.cases.access import can_see
 from amana.cases.models import Case
 from amana.consent.models import ConsentRecord
+from amana.consent.signals import refusal_recorded
 from amana.consent.vocabulary import CONSENT_PURPOSES
 from amana.protocol.vocabulary import PURPOSES
-from amana.referrals.withdrawal import revoke_after_withdrawal
 
 AGREEING = frozenset({ConsentRecord.Kind.CONSENT, ConsentRecord.Kind.ASSENT})
 # A participant id, agency slug or service code: one word of letters, digits, . _ : -
@@ -117,7 +117,7 @@ def do_record_consent(
     purpose or every recipient. `services` None (or empty) means the record does not narrow the
     services. The explainer is the actor unless `explained_by` names a colleague. A refusal or
     withdrawal revokes the pending referrals it covers and tells their recipients, in this
-    transaction (`amana.referrals.withdrawal`).
+    transaction (`signals.refusal_recorded`; the referrals app's `actions.withdrawal`).
     """
     if not actor.has_permission(Perm.CONSENT_RECORD) or not can_see(actor, case):
         raise NotAllowed(Perm.CONSENT_RECORD.value)
@@ -168,5 +168,6 @@ def do_record_consent(
             "given_on": day.isoformat(),
         },
     )
-    revoke_after_withdrawal(record, actor=actor, origin=origin)
+    if record.kind in (ConsentRecord.Kind.REFUSAL, ConsentRecord.Kind.WITHDRAWAL):
+        refusal_recorded.send(sender=ConsentRecord, record=record, actor=actor, origin=origin)
     return record

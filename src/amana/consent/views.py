@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.cases.access import CaseNotFound, access_case, visible_classes
+from amana.cases.access import access_case, visible_classes
 from amana.cases.models import Case, Sensitivity
 from amana.consent import access
 from amana.consent.actions import do_record_consent
@@ -39,30 +38,10 @@ from amana.consent.vocabulary import (
     SCRIPT_LANGUAGES,
     purpose_label,
 )
+from amana.core.web import actor_of, guarded
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 MASK = "•••"
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def guarded(view: ViewFunc) -> ViewFunc:
-    """A case or record that is not the actor's is "not found"; a refused action "not allowed"."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (CaseNotFound, access.ConsentNotFound):
-            return render(request, "cases/not_found.html", status=404)
-        except NotAllowed:
-            return render(request, "cases/forbidden.html", status=403)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _language(request: HttpRequest) -> str:
@@ -181,7 +160,7 @@ def _render_case(
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def case_consents(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request))
     if not access.may_read_consents(actor, case):
         raise NotAllowed(Perm.CONSENT_RECORD.value)
@@ -221,7 +200,7 @@ def case_consents(request: HttpRequest, case_id: str) -> HttpResponse:
 
 def _script(request: HttpRequest, purpose: str, language: str) -> Any:
     try:
-        return script_for(purpose, language, agency=_actor(request).agency.name)
+        return script_for(purpose, language, agency=actor_of(request).agency.name)
     except UnknownScript:
         raise Http404 from None
 
@@ -253,7 +232,7 @@ def blank_form(request: HttpRequest, purpose: str) -> HttpResponse:
             "purpose": purpose,
             "label": purpose_label(purpose),
             "script": shown,
-            "agency": _actor(request).agency.name,
+            "agency": actor_of(request).agency.name,
             "givers": ConsentRecord.Giver.choices,
             "stages": ConsentRecord.Stage.choices,
             "methods": ConsentRecord.Method.choices,
@@ -270,7 +249,7 @@ def blank_form(request: HttpRequest, purpose: str) -> HttpResponse:
 @guarded
 def receipt(request: HttpRequest, record_id: str) -> HttpResponse:
     """The PDF receipt of one record."""
-    actor = _actor(request)
+    actor = actor_of(request)
     record = access.access_record(actor, record_id, origin=origin_of(request))
     names = access.recipient_names(record.recipients, parties_for(actor).recipients)
     response = HttpResponse(receipt_pdf(record, names), content_type="application/pdf")

@@ -1,15 +1,43 @@
-"""API conventions: errors are JSON that name the field and the problem."""
+"""API conventions: errors are JSON that name the field and the problem.
+
+Every API view lets the domain's exceptions through and this handler answers them, so no view
+maps errors of its own: bad input to an action (`ActionError`) is 400 naming the field, a
+malformed sharing request (`ContractError`) 400 naming the key, a refused action (`NotAllowed`)
+403, anything not found or not the caller's 404 — always `{"error": …}`, with `fields` where
+fields are at fault.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils.translation import gettext as _
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.protocol import ContractError
+
+
+def _domain_error(exc: Exception) -> Response | None:
+    if isinstance(exc, ActionError):
+        body = {"error": str(exc.message), "field": exc.field, "fields": {exc.field: [exc.message]}}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ContractError):
+        return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotAllowed):
+        return Response(
+            {"error": _("You may not do this."), "permission": str(exc)},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    return None
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    domain = _domain_error(exc)
+    if domain is not None:
+        return domain
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -22,6 +22,7 @@ from amana.sharing.models import LedgerEntry
 
 
 class ReferralNotFound(Http404):
+    template = "referrals/not_found.html"
     """No such referral for this user."""
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -24,12 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.errors import NotAllowed
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
+from amana.core.web import actor_of
 from amana.protocols.access import engine_protocol
 from amana.referrals import access
 from amana.referrals.actions import (
@@ -38,12 +38,12 @@ from amana.referrals.actions import (
     do_mark_notice_read,
     do_respond_referral,
     do_send_referral,
-    protocol_for,
+    do_send_service_feedback,
 )
 from amana.referrals.elements import packet_values
-from amana.referrals.feedback import do_send_service_feedback
-from amana.referrals.forms import services_of
 from amana.referrals.models import Referral
+from amana.referrals.policy import can_send_referral, may_receive
+from amana.referrals.presenters import PAGE_SIZE, no_phone_warning, overdue_flags, services_of
 from amana.referrals.serializers import (
     FeedbackIn,
     ReferralIn,
@@ -53,8 +53,8 @@ from amana.referrals.serializers import (
     notice_row,
     sent_row,
 )
-from amana.referrals.views.common import PAGE_SIZE, no_phone_warning, overdue_flags
 from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES
+from amana.sharing.disclosure import protocol_version
 from amana.sharing.models import LedgerEntry
 
 PAGE = OpenApiParameter("page", int, description="page number, 50 a page")
@@ -81,20 +81,6 @@ BAD_ELEMENT = OpenApiExample(
     response_only=True,
     status_codes=["400"],
 )
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _error(exc: ActionError) -> Response:
-    return Response({"error": str(exc.message), "field": exc.field}, status=400)
-
-
-def _forbidden(message: str) -> Response:
-    return Response({"error": message}, status=status.HTTP_403_FORBIDDEN)
 
 
 def _paginated(rows: QuerySet[Any], page_number: Any, row: Any) -> dict[str, Any]:
@@ -144,7 +130,7 @@ def _inbox_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
 
 
 def _referral_input(request: Request, case: Case) -> ReferralInput:
-    version = protocol_for(case.agency)
+    version = protocol_version(case.agency.slug)
     services = services_of(engine_protocol(version) if version else None)
     body = ReferralIn(data=request.data, services={row["name"]: row for row in services})
     body.is_valid(raise_exception=True)
@@ -170,9 +156,9 @@ def _check_purpose(case: Case, data: ReferralInput) -> None:
 
 
 def _case_for_sending(request: Request, case_id: str) -> Case:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request._request))
-    if not actor.has_permission(Perm.REFERRAL_SEND):
+    if not can_send_referral(actor, case):
         raise NotAllowed(Perm.REFERRAL_SEND.value)
     return case
 
@@ -190,23 +176,16 @@ class ReferralPreviewView(APIView):
         examples=[BAD_ELEMENT],
     )
     def post(self, request: Request, case_id: str) -> Response:
-        try:
-            case = _case_for_sending(request, case_id)
-        except NotAllowed:
-            return _forbidden("you may not refer cases")
+        case = _case_for_sending(request, case_id)
         data = _referral_input(request, case)
         _check_purpose(case, data)
-        try:
-            decision, protocol = decide_referral(case, data, timezone.localdate())
-        except ActionError as exc:
-            return _error(exc)
-        decision.pop("request", None)
-        values = packet_values(case, decision["share"], data.written)
+        decided = decide_referral(case, data)
+        values = packet_values(case, decided.shared, data.written)
         no_phone = no_phone_warning(data, values)
         return Response(
             {
-                "decision": decision,
-                "protocol": protocol,
+                "decision": decided.explained,
+                "protocol": decided.protocol,
                 "recipient": data.recipient,
                 "values": json.loads(json.dumps(values, default=str)),
                 "warnings": [{"field": "contact_method", "text": no_phone}] if no_phone else [],
@@ -225,7 +204,7 @@ class CaseReferralsView(APIView):
         responses={200: dict, 404: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         rows = access.referrals_of_case(actor, case).order_by("-sent_at")
         return Response(_paginated(rows, request.query_params.get("page"), _sent_rows(actor)))
@@ -241,21 +220,13 @@ class CaseReferralsView(APIView):
         examples=[DENIED_EXAMPLE, BAD_ELEMENT],
     )
     def post(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
-        try:
-            case = _case_for_sending(request, case_id)
-        except NotAllowed:
-            return _forbidden("you may not refer cases")
+        actor = actor_of(request)
+        case = _case_for_sending(request, case_id)
         data = _referral_input(request, case)
         _check_purpose(case, data)
-        try:
-            result = do_send_referral(
-                case=case, data=data, origin=origin_of(request._request), actor=actor
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return _forbidden("you may not refer this case")
+        result = do_send_referral(
+            case=case, data=data, origin=origin_of(request._request), actor=actor
+        )
         if result.referral is None:
             return Response({"sent": False, "referral": None, "decision": result.decision})
         return Response(
@@ -278,7 +249,7 @@ class CaseLedgerView(APIView):
         responses={200: dict, 404: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         entries = access.ledger_of_case(actor, case).order_by("-at", "-pk")
         return Response(_paginated(entries, request.query_params.get("page"), _ledger_rows))
@@ -295,9 +266,9 @@ class InboxView(APIView):
         responses={200: dict, 403: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
-        if not actor.has_permission(Perm.REFERRAL_RECEIVE):
-            return _forbidden("you may not receive referrals")
+        actor = actor_of(request)
+        if not may_receive(actor):
+            raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
         rows = access.inbox(actor).order_by("-sent_at")
         wanted = request.query_params.get("status")
         if wanted:
@@ -312,7 +283,7 @@ class PacketView(APIView):
         responses={200: dict, 404: dict},
     )
     def get(self, request: Request, referral_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         return Response(access.open_packet(actor, referral_id, origin=origin_of(request._request)))
 
 
@@ -350,16 +321,11 @@ class AcceptView(APIView):
         responses={200: dict, 400: dict, 404: dict},
     )
     def post(self, request: Request, referral_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         referral = _addressed_to(actor, referral_id)
-        try:
-            answered = do_respond_referral(
-                referral=referral, accept=True, origin=origin_of(request._request), actor=actor
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return _forbidden("you may not answer referrals")
+        answered = do_respond_referral(
+            referral=referral, accept=True, origin=origin_of(request._request), actor=actor
+        )
         return Response(_answered(answered))
 
 
@@ -371,22 +337,17 @@ class RejectView(APIView):
         responses={200: dict, 400: dict, 404: dict},
     )
     def post(self, request: Request, referral_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         referral = _addressed_to(actor, referral_id)
         body = RejectIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            answered = do_respond_referral(
-                referral=referral,
-                accept=False,
-                reason=body.validated_data["reason"],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return _forbidden("you may not answer referrals")
+        answered = do_respond_referral(
+            referral=referral,
+            accept=False,
+            reason=body.validated_data["reason"],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(_answered(answered))
 
 
@@ -401,24 +362,19 @@ class ServiceFeedbackView(APIView):
         responses={201: dict, 200: dict, 400: dict, 404: dict},
     )
     def post(self, request: Request, referral_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         referral = _addressed_to(actor, referral_id)
         body = FeedbackIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            result = do_send_service_feedback(
-                referral=referral,
-                status=data["service_status"],
-                date=data["date"],
-                outcome_summary=data["outcome_summary"],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return _forbidden("you may not answer referrals")
+        result = do_send_service_feedback(
+            referral=referral,
+            status=data["service_status"],
+            date=data["date"],
+            outcome_summary=data["outcome_summary"],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(
             {"sent": result.stored, "decision": result.decision},
             status=status.HTTP_201_CREATED if result.stored else status.HTTP_200_OK,
@@ -433,9 +389,9 @@ class NoticesView(APIView):
         responses={200: dict, 403: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
-        if not actor.has_permission(Perm.REFERRAL_RECEIVE):
-            return _forbidden("you may not receive referrals")
+        actor = actor_of(request)
+        if not may_receive(actor):
+            raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
         unread = request.query_params.get("unread") in {"1", "true"}
         found = access.notices(actor, unread_only=unread)
         return Response(
@@ -453,7 +409,7 @@ class NoticeReadView(APIView):
         responses={204: None, 404: dict},
     )
     def post(self, request: Request, notice_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         try:
             key = uuid.UUID(notice_id)
         except ValueError:

@@ -15,25 +15,29 @@ import json
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import ActionError, NotAllowed
-from amana.accounts.models import User
+from amana.accounts.errors import NotAllowed
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
+from amana.core.web import actor_of
 from amana.referrals import access
-from amana.referrals.actions import ReferralInput, decide_referral
+from amana.referrals.actions import (
+    ReferralInput,
+    decide_referral,
+    do_send_referral,
+    transfer_input,
+)
 from amana.referrals.elements import packet_values
+from amana.referrals.policy import can_transfer_case, may_refer
+from amana.referrals.presenters import PAGE_SIZE
 from amana.referrals.serializers import TransferIn, sent_row
-from amana.referrals.transfer import do_send_transfer, transfer_input
-from amana.referrals.views.common import PAGE_SIZE
 
 REFUSED = OpenApiExample(
     "refused by the protocol",
@@ -60,23 +64,12 @@ BAD_RECIPIENT = OpenApiExample(
 )
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _forbidden(message: str) -> Response:
-    return Response({"error": message}, status=status.HTTP_403_FORBIDDEN)
-
-
 def _case_for_transfer(request: Request, case_id: str) -> Case:
     """404 for a case the caller may not open; NotAllowed without the permissions."""
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request._request))
-    for perm in (Perm.REFERRAL_SEND, Perm.CASE_EDIT):
-        if not actor.has_permission(perm):
-            raise NotAllowed(perm.value)
+    if not can_transfer_case(actor, case):
+        raise NotAllowed(Perm.REFERRAL_SEND.value)
     return case
 
 
@@ -100,21 +93,14 @@ class TransferPreviewView(APIView):
         responses={200: dict, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request: Request, case_id: str) -> Response:
-        try:
-            case = _case_for_transfer(request, case_id)
-        except NotAllowed:
-            return _forbidden("you may not transfer cases")
+        case = _case_for_transfer(request, case_id)
         data = _transfer_input(request)
-        try:
-            decision, protocol = decide_referral(case, data, timezone.localdate())
-        except ActionError as exc:
-            return Response({"error": str(exc.message), "field": exc.field}, status=400)
-        decision.pop("request", None)
-        values = packet_values(case, decision["share"], data.written)
+        decided = decide_referral(case, data)
+        values = packet_values(case, decided.shared, data.written)
         return Response(
             {
-                "decision": decision,
-                "protocol": protocol,
+                "decision": decided.explained,
+                "protocol": decided.protocol,
                 "recipient": data.recipient,
                 "values": json.loads(json.dumps(values, default=str)),
             }
@@ -135,25 +121,12 @@ class TransferView(APIView):
         examples=[REFUSED, BAD_RECIPIENT],
     )
     def post(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
-        try:
-            case = _case_for_transfer(request, case_id)
-        except NotAllowed:
-            return _forbidden("you may not transfer cases")
+        actor = actor_of(request)
+        case = _case_for_transfer(request, case_id)
         data = _transfer_input(request)
-        try:
-            result = do_send_transfer(
-                case=case,
-                recipient=data.recipient,
-                legal_basis=data.legal_basis,
-                elements=data.elements,
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return Response({"error": str(exc.message), "field": exc.field}, status=400)
-        except NotAllowed:
-            return _forbidden("you may not transfer this case")
+        result = do_send_referral(
+            case=case, data=data, origin=origin_of(request._request), actor=actor
+        )
         if result.referral is None:
             return Response({"sent": False, "referral": None, "decision": result.decision})
         return Response(
@@ -172,9 +145,9 @@ class OverdueView(APIView):
         responses={200: dict, 403: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
-        if not actor.has_permission(Perm.REFERRAL_SEND):
-            return _forbidden("you may not send referrals")
+        actor = actor_of(request)
+        if not may_refer(actor):
+            raise NotAllowed(Perm.REFERRAL_SEND.value)
         page = Paginator(access.overdue_referrals(actor), PAGE_SIZE).get_page(
             request.query_params.get("page")
         )

@@ -42,9 +42,10 @@ from amana.consent.models import ConsentRecord
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import load_protocol_file
 from amana.protocols.models import ProtocolVersion
-from amana.referrals.actions import ReferralInput, do_send_referral, protocol_for
+from amana.referrals.actions import ReferralInput, do_send_referral
 from amana.referrals.elements import known_elements
 from amana.referrals.vocabulary import CONTACT_METHODS
+from amana.sharing.disclosure import protocol_version
 
 PURPOSE = "referral_immediate"
 EXTRA_ELEMENTS = ("case_number", "care_arrangement", "specific_needs_codes")
@@ -85,7 +86,7 @@ def _participating_agencies() -> dict[int, tuple[Agency, dict[str, dict[str, Any
     """Agencies that signed the newest protocol listing them, with its referral services."""
     found = {}
     for agency in Agency.objects.all():
-        version = protocol_for(agency)
+        version = protocol_version(agency.slug)
         if version is not None and agency.slug in _signed(version) and _services(version):
             found[agency.pk] = (agency, _services(version))
     return found

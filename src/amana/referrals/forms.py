@@ -10,121 +10,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amana.protocol import Protocol
 from amana.referrals.actions import ReferralInput
-from amana.referrals.elements import READERS
-from amana.referrals.models import Referral
-from amana.referrals.vocabulary import (
-    CLOSED_CASE_ELEMENTS,
-    CONTACT_METHODS,
-    SERVICE_STATUSES,
-    TRANSFER_ELEMENTS,
+from amana.referrals.presenters import (
+    CLOSED_PURPOSES,
+    CONTACT_CHOICES,
+    FUTURE,
+    PURPOSE,
+    REFER_PURPOSES,
+    TRANSFER_BASES,
+    WRITTEN,
+    element_label,
+    offered_elements,
 )
-from amana.sharing.forms import BASIS_CHOICES
-
-PURPOSE = "referral_immediate"
-FUTURE = "referral_future"
-# The purposes the refer form offers (a service and its provider); the others have their pages.
-REFER_PURPOSES = [
-    (PURPOSE, Referral.Purpose.REFERRAL_IMMEDIATE.label),
-    (FUTURE, Referral.Purpose.REFERRAL_FUTURE.label),
-]
-CLOSED_PURPOSES = [
-    ("closed_case_access", Referral.Purpose.CLOSED_CASE_ACCESS.label),
-    ("closed_case_archive", Referral.Purpose.CLOSED_CASE_ARCHIVE.label),
-]
-# The bases a transfer or a closed case's sharing accepts (rules.md R4.5, R4.6).
-TRANSFER_BASES = [
-    (value, label) for value, label in BASIS_CHOICES if value in {"consent", "best_interests"}
-]
-# The case's facts a referral may ask for (the engine keeps what the service did not agree).
-FROM_THE_CASE = (
-    "full_name", "date_of_birth", "sex", "individual_id", "contact_phone", "case_number",
-    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status",
-)  # fmt: skip
-# Texts the caseworker writes for this referral; never read from the case file.
-WRITTEN = ("referral_summary", "risk_summary", "incident_narrative")
-CONTACT_CHOICES = [("", _("Not decided")), *CONTACT_METHODS.items()]
-ELEMENT_LABELS = {
-    "full_name": _("Full name"),
-    "date_of_birth": _("Date of birth"),
-    "sex": _("Sex"),
-    "individual_id": _("Individual registration number"),
-    "contact_phone": _("Contact phone"),
-    "case_number": _("Case number"),
-    "specific_needs_codes": _("Specific needs codes"),
-    "care_arrangement": _("Care arrangement"),
-    "bia_status": _("Best-interests assessment status"),
-    "bid_status": _("Best-interests determination status"),
-    "referral_summary": _("Referral summary"),
-    "risk_summary": _("Risk summary"),
-    "incident_narrative": _("Incident narrative"),
-    "case_summary": _("Case summary (status, stage, risk, care, location)"),
-    "assessed_needs": _("Assessed needs"),
-    "concerns": _("Protection concerns"),
-    "actions_taken": _("Steps of case management completed"),
-    "related_people": _("Family and other people around the child"),
-    "drafts": _("Unfinished forms (drafts)"),
-    "closure_reason": _("Why the case was closed"),
-    "referral_status": _("Referral status"),
-    "status_date": _("Status date"),
-}
-SERVICE_LABELS = {
-    "resettlement_consideration": _("Resettlement consideration"),
-    "livelihoods": _("Livelihoods"),
-    "mental_health_care": _("Mental health care"),
-    "legal_aid": _("Legal aid"),
-    "psychosocial_support": _("Psychosocial support"),
-    "gbv_case_management": _("GBV case management"),
-    "civil_documentation": _("Civil documentation"),
-}
-
-
-def element_label(name: str) -> str:
-    return str(ELEMENT_LABELS.get(name, name.replace("_", " ")))
-
-
-def service_label(name: str) -> str:
-    return str(SERVICE_LABELS.get(name, name.replace("_", " ")))
-
-
-def offered_elements() -> list[str]:
-    """What a referral may ask for: the case's facts, then the texts written for it."""
-    return [*(name for name in FROM_THE_CASE if name in READERS), *WRITTEN]
-
-
-def purpose_elements(protocol: Protocol | None, purpose: str) -> list[str]:
-    """The elements the protocol agrees for a purpose as a whole (not for one service)."""
-    spec = protocol.purposes.get(purpose) if protocol else None
-    return sorted(spec.elements or ()) if spec is not None else []
-
-
-def participant_choices(protocol: Protocol | None, own: str) -> list[tuple[str, str]]:
-    """The protocol's participants other than the actor's own agency, by name."""
-    if protocol is None:
-        return []
-    rows = [(pid, p.name or pid) for pid, p in protocol.participants.items() if pid != own]
-    return sorted(rows, key=lambda row: str(row[1]).casefold())
-
-
-def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
-    """The services of the protocol in force: name, provider and the elements agreed for it."""
-    spec = protocol.purposes.get(PURPOSE) if protocol else None
-    if protocol is None or spec is None:
-        return []
-    rows = []
-    for name, service in sorted(spec.services.items()):
-        provider = protocol.participants.get(service.provider)
-        rows.append(
-            {
-                "name": name,
-                "label": service_label(name),
-                "provider": service.provider,
-                "provider_name": provider.name if provider else service.provider,
-                "elements": sorted(service.elements or ()),
-            }
-        )
-    return rows
+from amana.referrals.vocabulary import CLOSED_CASE_ELEMENTS, SERVICE_STATUSES, TRANSFER_ELEMENTS
+from amana.sharing.vocabulary import BASIS_CHOICES
 
 
 class ReferralForm(forms.Form):

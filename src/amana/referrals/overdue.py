@@ -2,8 +2,7 @@
 (default 5) working days, Monday to Friday (ISP ground rules; rules.md R6.3).
 
 `overdue(referral, today)` answers for one referral; `overdue_among` for many;
-`do_record_reminders` records one reminder per overdue referral and day, as an audit entry
-(`amana referrals remind`), so running it twice a day reminds once.
+`actions.reminders.do_record_reminders` records the reminders (`amana referrals remind`).
 """
 
 from __future__ import annotations
@@ -11,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from amana.accounts.models import Agency
-from amana.audit.log import write_entry
 from amana.protocols.access import engine_protocol
 from amana.referrals.models import Referral
+from amana.sharing.disclosure import protocol_version
 
 DEFAULT_WORKING_DAYS = 5
 SATURDAY = 5
@@ -53,9 +51,7 @@ def working_days_between(start: date, end: date) -> int:
 
 def response_days(agency: Agency) -> int:
     """The answer period of the protocol the sender works under."""
-    from amana.referrals.actions import protocol_for
-
-    version = protocol_for(agency)
+    version = protocol_version(agency.slug)
     if version is None:
         return DEFAULT_WORKING_DAYS
     return engine_protocol(version).settings.request_response_working_days
@@ -91,43 +87,3 @@ def overdue_among(referrals: QuerySet[Referral], today: date) -> list[Overdue]:
         if today > due:
             found.append(Overdue(referral, due, working_days_between(due, today)))
     return found
-
-
-@dataclass(frozen=True)
-class Reminder:
-    overdue: Overdue
-    new: bool  # False: already reminded today
-
-
-@transaction.atomic
-def do_record_reminders(*, today: date | None = None, origin: str = "cli") -> list[Reminder]:
-    """One reminder per overdue referral and day, recorded as an audit entry (system actor)."""
-    day = today or timezone.localdate()
-    reminders: list[Reminder] = []
-    for item in overdue_among(Referral.objects.select_for_update(of=("self",)), day):
-        new = item.referral.last_reminded_on != day
-        reminders.append(Reminder(item, new))
-        if new:
-            _remind(item, day, origin)
-    return reminders
-
-
-def _remind(item: Overdue, day: date, origin: str) -> None:
-    referral = item.referral
-    Referral.objects.filter(pk=referral.pk).update(last_reminded_on=day)
-    referral.last_reminded_on = day
-    write_entry(
-        actor=None,
-        action="referral.remind",
-        object_type="referral",
-        object_id=referral.pk,
-        origin=origin,
-        details={
-            "case": str(referral.case_id),
-            "from": referral.sender.slug,
-            "to": referral.recipient.slug,
-            "due_on": item.due_on.isoformat(),
-            "working_days_late": item.working_days_late,
-            "on": day.isoformat(),
-        },
-    )

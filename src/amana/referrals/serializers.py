@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from amana.referrals.elements import known_elements
-from amana.referrals.forms import (
+from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.presenters import (
     CONTACT_CHOICES,
     PURPOSE,
     TRANSFER_BASES,
     WRITTEN,
     offered_elements,
 )
-from amana.referrals.models import RecipientNotice, Referral
 from amana.referrals.vocabulary import (
     CLOSED_CASE_ELEMENTS,
     CLOSED_CASE_PURPOSES,
@@ -24,8 +24,8 @@ from amana.referrals.vocabulary import (
     TRANSFER,
     TRANSFER_ELEMENTS,
 )
-from amana.sharing.forms import BASIS_CHOICES
 from amana.sharing.models import LedgerEntry
+from amana.sharing.vocabulary import BASIS_CHOICES
 
 # What POST …/referrals takes as "purpose"; a transfer has its own endpoint.
 REFERRAL_PURPOSES = [p for p in Referral.Purpose.values if p != TRANSFER]

@@ -27,7 +27,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/forbidden.html", status=403)
+    return render(request, "core/forbidden.html", status=403)
 
 
 @require_http_methods(["GET", "HEAD"])

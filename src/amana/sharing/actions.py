@@ -16,49 +16,24 @@ from amana.audit.log import write_entry
 from amana.audit.models import Outcome
 from amana.cases.access import can_see
 from amana.cases.models import Case
-from amana.protocol import evaluate
-from amana.protocol.codes import SOURCES, Code
-from amana.protocol.loading import parse_request
-from amana.protocol.texts import REASONS, translate
-from amana.protocols.access import engine_protocol, find_version
+from amana.protocols.access import find_version
+from amana.sharing import disclosure
 from amana.sharing.models import ExceptionalCircumstance
 
 TEXT_MAX = 4000
 
 
-def unknown_protocol_decision(reference: str, language: str) -> dict[str, Any]:
-    text = translate(REASONS[(Code.PROTOCOL_UNKNOWN, "")], language)
-    return {
-        "decision": "deny",
-        "share": [],
-        "withhold": [],
-        "label": None,
-        "reasons": [
-            {
-                "code": str(Code.PROTOCOL_UNKNOWN),
-                "text": text,
-                "source": SOURCES[Code.PROTOCOL_UNKNOWN],
-            }
-        ],
-        "obligations": [],
-        "protocol": reference,
-    }
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_check_sharing(
     *, protocol_ref: str, request_data: Any, language: str, origin: str, actor: User
 ) -> dict[str, Any]:
-    """Decide one proposed disclosure. Raises ContractError for a malformed request."""
+    """Decide one proposed disclosure typed by a person or sent by a client, against a stored
+    protocol, and audit the check (without personal data). Raises ContractError for a
+    malformed request."""
     if not actor.has_permission(Perm.SHARING_CHECK):
         raise NotAllowed(Perm.SHARING_CHECK.value)
-    request = parse_request(request_data)
     version = find_version(actor, protocol_ref)
-    if version is None:
-        decision = unknown_protocol_decision(protocol_ref, language)
-    else:
-        decision = evaluate(engine_protocol(version), request).to_dict(language)
-        decision["protocol"] = f"{version.protocol_id}@{version.version}"
+    request, decision = disclosure.check_request(version, protocol_ref, request_data, language)
     write_entry(
         actor=actor,
         action="sharing.check",
@@ -89,7 +64,7 @@ def _text(value: object, field: str, missing: str) -> str:
     return text
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_record_exceptional_circumstance(
     *,
     case: Case,
@@ -150,7 +125,7 @@ def do_record_exceptional_circumstance(
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_approve_exceptional_circumstance(
     *,
     record: ExceptionalCircumstance,

@@ -12,12 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import ActionError, NotAllowed
-from amana.accounts.models import User
+from amana.accounts.errors import NotAllowed
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
-from amana.protocol import ContractError
+from amana.core.web import actor_of
 from amana.sharing.access import (
     access_circumstance,
     awaiting_decision,
@@ -52,8 +51,7 @@ class SharingCheckView(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        actor = request.user
-        assert isinstance(actor, User)
+        actor = actor_of(request)
         body = request.data
         if not isinstance(body, dict):
             return _bad("body: expected a JSON object with protocol and request")
@@ -62,20 +60,13 @@ class SharingCheckView(APIView):
             return _bad("protocol: expected the id of a stored protocol")
         if "request" not in body:
             return _bad("request: required")
-        try:
-            decision = do_check_sharing(
-                protocol_ref=reference.strip(),
-                request_data=body["request"],
-                language=(get_language() or "en")[:2],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ContractError as exc:
-            return _bad(str(exc))  # the same message `amana check` prints
-        except NotAllowed:
-            return Response(
-                {"error": "you may not check sharing"}, status=status.HTTP_403_FORBIDDEN
-            )
+        decision = do_check_sharing(  # a malformed request: 400 with `amana check`'s message
+            protocol_ref=reference.strip(),
+            request_data=body["request"],
+            language=(get_language() or "en")[:2],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(decision)
 
 
@@ -102,12 +93,6 @@ class ExceptionalDecisionIn(serializers.Serializer[Any]):
     )  # fmt: skip
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def exceptional_view(record: ExceptionalCircumstance, *, full: bool = True) -> dict[str, Any]:
     """One record as the API shows it; `full` adds the (encrypted) texts."""
     shown: dict[str, Any] = {
@@ -131,10 +116,6 @@ def exceptional_view(record: ExceptionalCircumstance, *, full: bool = True) -> d
     return shown
 
 
-def _action_error(exc: ActionError) -> Response:
-    return Response({"error": str(exc.message), "field": exc.field}, status=400)
-
-
 class CaseExceptionalView(APIView):
     @extend_schema(
         operation_id="case_exceptional_list",
@@ -142,10 +123,10 @@ class CaseExceptionalView(APIView):
         responses={200: dict, 404: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         if not may_read_circumstances(actor, case):
-            return Response({"error": "you may not read this case's legal basis"}, status=403)
+            raise NotAllowed(Perm.CONSENT_RECORD.value)
         return Response(
             {"results": [exceptional_view(r) for r in circumstances_of_case(actor, case)]}
         )
@@ -157,18 +138,13 @@ class CaseExceptionalView(APIView):
         responses={201: dict, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         body = ExceptionalIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            record = do_record_exceptional_circumstance(
-                case=case, origin=origin_of(request._request), actor=actor, **body.validated_data
-            )
-        except ActionError as exc:
-            return _action_error(exc)
-        except NotAllowed:
-            return Response({"error": "you may not record this"}, status=403)
+        record = do_record_exceptional_circumstance(
+            case=case, origin=origin_of(request._request), actor=actor, **body.validated_data
+        )
         return Response(exceptional_view(record), status=status.HTTP_201_CREATED)
 
 
@@ -179,9 +155,9 @@ class ExceptionalPendingView(APIView):
         responses={200: dict, 403: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         if not actor.has_permission(Perm.CONSENT_OVERRIDE):
-            return Response({"error": "you may not approve exceptional sharing"}, status=403)
+            raise NotAllowed(Perm.CONSENT_OVERRIDE.value)
         records = awaiting_decision(actor)
         return Response({"results": [exceptional_view(r, full=False) for r in records]})
 
@@ -194,20 +170,15 @@ class ExceptionalDecisionView(APIView):
         responses={200: dict, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request: Request, record_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         record = access_circumstance(actor, record_id, origin=origin_of(request._request))
         body = ExceptionalDecisionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            decided = do_approve_exceptional_circumstance(
-                record=record,
-                approve=body.validated_data["approve"],
-                note=body.validated_data["note"],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return _action_error(exc)
-        except NotAllowed:
-            return Response({"error": "you may not approve this"}, status=403)
+        decided = do_approve_exceptional_circumstance(
+            record=record,
+            approve=body.validated_data["approve"],
+            note=body.validated_data["note"],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(exceptional_view(decided))

@@ -1,4 +1,4 @@
-"""A sharing request built from what the case records, never from what a browser sends.
+"""The typed sharing request, built from what the case records, never from what a browser sends.
 
 Age, care situation, GBV concern, case status, consents, the best-interests assessment and the
 approved exceptional circumstance all come from the stored case; the caseworker chooses only
@@ -10,16 +10,23 @@ never a flag the client sends.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError
 from amana.cases.formdata import read_data
-from amana.cases.models import Case, FormRecord
+from amana.cases.models import Case, FormRecord, Location
 from amana.cases.presenters import age_on
+from amana.consent.access import engine_consent_records
+from amana.protocol import Request
+from amana.protocol.model import BestInterests, Exceptional, Subject
 from amana.sharing.access import approved_for
+
+if TYPE_CHECKING:
+    from amana.sharing.disclosure import Intent
 
 GBV_CONCERNS = frozenset({"gbv", "sexual_violence", "sgbv"})
 # The contract's care statuses (request.schema.json). Children in foster or residential care
@@ -63,9 +70,7 @@ def _care(case: Case, age: int) -> tuple[str, bool]:
     return status, status == "with_parents" or case.care_arrangement in CAREGIVER_ARRANGEMENTS
 
 
-def _best_interests(
-    case: Case, at: date | None = None, service: str | None = None
-) -> dict[str, Any] | None:
+def _best_interests(case: Case, at: date, service: str | None) -> BestInterests | None:
     """The newest approved best-interests assessment, as the sharing it supports.
 
     The assessment may say it does not support sharing (`supports_sharing` no), or name the
@@ -73,10 +78,8 @@ def _best_interests(
     assessment that says neither supports sharing, as before these answers existed.
     """
     records = FormRecord.objects.filter(
-        case=case, form__form_id="bia", status=FormRecord.Status.APPROVED
+        case=case, form__form_id="bia", status=FormRecord.Status.APPROVED, decided_at__date__lte=at
     )
-    if at is not None:
-        records = records.filter(decided_at__date__lte=at)
     approved = records.order_by("-decided_at").first()
     if approved is None or approved.decided_at is None:
         return None
@@ -88,17 +91,15 @@ def _best_interests(
     recommended = data.get("services_recommended")
     if supports and service and isinstance(recommended, list) and recommended:
         supports = service in recommended
-    assessed_on = approved.decided_at.date().isoformat()
+    assessed_on = approved.decided_at.date()
     stated = data.get("assessment_date")
     if isinstance(stated, str):
         with contextlib.suppress(ValueError):
-            assessed_on = date.fromisoformat(stated).isoformat()
-    return {"assessed_on": assessed_on, "supports_sharing": supports}
+            assessed_on = date.fromisoformat(stated)
+    return BestInterests(assessed_on=assessed_on, supports_sharing=supports)
 
 
-def _exceptional(
-    case: Case, *, recipient: str, legal_basis: str, at: date
-) -> dict[str, Any] | None:
+def _exceptional(case: Case, *, recipient: str, legal_basis: str, at: date) -> Exceptional | None:
     """The newest approved exceptional circumstance for this basis and recipient.
 
     The request goes into the sharing ledger as it is, so it names the record instead of
@@ -107,63 +108,64 @@ def _exceptional(
     record = approved_for(case, recipient=recipient, legal_basis=legal_basis, at=at)
     if record is None or record.decided_at is None:
         return None
-    return {
-        "circumstance": record.kind,
-        "risk_assessment": (
+    return Exceptional(
+        circumstance=record.kind,
+        risk_assessment=(
             f"exceptional circumstance {record.pk}, "
             f"approved on {record.decided_at.date().isoformat()}"
         ),
-        "recipient_assessed_safe": record.recipient_assessed_safe,
-    }
+        recipient_assessed_safe=record.recipient_assessed_safe,
+    )
 
 
-def _consents(case: Case, at: date) -> list[dict[str, Any]]:
-    try:
-        from amana.consent.access import engine_consents
-    except ImportError:  # consent records arrive with the consent app
-        return []
-    records: list[dict[str, Any]] = engine_consents(case, at)
-    return records
+def _area(location: Location | None, areas: Collection[str]) -> str | None:
+    """Where the case is managed, as the protocol's scope names places (rules.md R1.5): the
+    nearest of the case's location and the places above it that the scope lists; when none is
+    listed, the case's own place (outside the scope). No location: no area, not refused."""
+    if location is None:
+        return None
+    place: Location | None = location
+    while place is not None:
+        if place.name in areas:
+            return place.name
+        place = place.parent
+    return location.name
 
 
-def request_from_case(
-    case: Case,
-    *,
-    recipient: str,
-    purpose: str,
-    service: str | None,
-    legal_basis: str,
-    elements: list[str],
-    at: date,
-    label: str | None = None,
-    contact_method: str | None = None,
-    exceptional: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The request for this disclosure. `exceptional` is kept for callers of old and must be
-    None: the exceptional circumstance comes from the approved record on the case."""
-    if exceptional is not None:
-        raise ValueError("exceptional: taken from the approved record on the case, not given")
+def subject_of(case: Case, at: date, areas: Collection[str] = ()) -> Subject:
+    """The child as the engine sees it: age, care, whether a caregiver can be asked, GBV
+    concern, the case's status and (where the protocol has a scope) its area."""
     age = _age(case, at)
-    concerns = {c.code for c in case.concerns.all()}
     care, reachable = _care(case, age)
-    return {
-        "at": at.isoformat(),
-        "from": case.agency.slug,
-        "to": recipient,
-        "purpose": purpose,
-        "service": service,
-        "legal_basis": legal_basis,
-        "subject": {
-            "age": age,
-            "care_status": care,
-            "caregiver_reachable": reachable,
-            "gbv_survivor": bool(concerns & GBV_CONCERNS),
-            "case_status": "closed" if case.status == Case.Status.CLOSED else "open",
-        },
-        "consents": _consents(case, at),
-        "best_interests": _best_interests(case, at, service),
-        "exceptional": _exceptional(case, recipient=recipient, legal_basis=legal_basis, at=at),
-        "contact_method": contact_method,
-        "label": label,
-        "elements": elements,
-    }
+    concerns = {c.code for c in case.concerns.all()}
+    return Subject(
+        age=age,
+        care_status=care,  # type: ignore[arg-type]
+        caregiver_reachable=reachable,
+        gbv_survivor=bool(concerns & GBV_CONCERNS),
+        case_status="closed" if case.status == Case.Status.CLOSED else "open",
+        area=_area(case.location, areas) if areas else None,
+    )
+
+
+def request_for(
+    case: Case, intent: Intent, *, sender: str, at: date, areas: Collection[str] = ()
+) -> Request:
+    """The typed request for this disclosure: the caseworker's intent, the case's facts."""
+    return Request(
+        at=at,
+        sender=sender,
+        recipient=intent.recipient,
+        purpose=intent.purpose,
+        service=intent.service or None,
+        legal_basis=intent.legal_basis,  # type: ignore[arg-type]
+        subject=subject_of(case, at, areas),
+        elements=tuple(intent.elements),
+        consents=engine_consent_records(case, at),
+        best_interests=_best_interests(case, at, intent.service or None),
+        exceptional=_exceptional(
+            case, recipient=intent.recipient, legal_basis=intent.legal_basis, at=at
+        ),
+        contact_method=intent.contact_method or None,
+        label=intent.label or None,
+    )

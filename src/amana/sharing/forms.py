@@ -13,6 +13,7 @@ from amana.accounts.models import Agency
 from amana.protocol import Protocol
 from amana.protocol.vocabulary import PURPOSES
 from amana.sharing.models import ExceptionalCircumstance
+from amana.sharing.vocabulary import BASIS_CHOICES
 
 PURPOSE_LABELS = {
     "referral_immediate": _("Referral to a service now"),
@@ -29,13 +30,6 @@ PURPOSE_LABELS = {
     "fundraising": _("Fundraising"),
     "programming": _("Programme design"),
 }
-BASIS_CHOICES = [
-    ("consent", _("Consent")),
-    ("best_interests", _("The child's best interests")),
-    ("vital_interests", _("Vital interests (immediate danger to the child)")),
-    ("safety_security", _("Safety and security of others")),
-    ("mandate", _("Mandate (investigations only)")),
-]
 AGREEMENT_CHOICES = [
     ("none", _("Not asked or not given")),
     ("consent", _("Agreed")),

@@ -3,11 +3,6 @@ exceptional circumstances of a case: recorded by its caseworker, approved by a s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,12 +16,12 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.cases.access import CaseNotFound, access_case
+from amana.cases.access import access_case
+from amana.core.web import actor_of, field_error, guarded
 from amana.protocol import ContractError
 from amana.protocols.access import current_versions, engine_protocol, find_version
 from amana.protocols.status import status_of
 from amana.sharing.access import (
-    CircumstanceNotFound,
     access_circumstance,
     awaiting_decision,
     circumstances_of_case,
@@ -40,13 +35,10 @@ from amana.sharing.actions import (
 from amana.sharing.forms import CanIShareForm, ExceptionalDecisionForm, ExceptionalForm
 from amana.sharing.models import ExceptionalCircumstance
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
-
 
 @require_http_methods(["GET", "POST"])
 def can_i_share(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    assert isinstance(actor, User)
+    actor = actor_of(request)
     if not actor.has_permission(Perm.SHARING_CHECK):
         return render(request, "sharing/not_allowed.html", status=403)
     versions = current_versions(actor)
@@ -88,31 +80,6 @@ def can_i_share(request: HttpRequest) -> HttpResponse:
 # --- Exceptional circumstances --------------------------------------------------------------
 
 
-def guarded(view: ViewFunc) -> ViewFunc:
-    """A case or record that is not the actor's is "not found"; a refused action "not allowed"."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except (CaseNotFound, CircumstanceNotFound):
-            return render(request, "cases/not_found.html", status=404)
-        except NotAllowed:
-            return render(request, "cases/forbidden.html", status=403)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _field_error(form: forms.Form, error: ActionError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def may_decide(actor: User, record: ExceptionalCircumstance) -> bool:
     return (
         record.status == ExceptionalCircumstance.Status.PENDING
@@ -125,7 +92,7 @@ def may_decide(actor: User, record: ExceptionalCircumstance) -> bool:
 @guarded
 def exceptional_case(request: HttpRequest, case_id: str) -> HttpResponse:
     """A case's exceptional circumstances, and the form to record one."""
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request))
     if not may_read_circumstances(actor, case):
         raise NotAllowed(Perm.CONSENT_RECORD.value)
@@ -150,7 +117,7 @@ def exceptional_case(request: HttpRequest, case_id: str) -> HttpResponse:
                     actor=actor,
                 )
             except ActionError as error:
-                _field_error(form, error)
+                field_error(form, error)
             else:
                 messages.success(
                     request, _("Recorded. It counts as a basis for sharing once approved.")
@@ -168,9 +135,9 @@ def exceptional_case(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_GET
 def exceptional_inbox(request: HttpRequest) -> HttpResponse:
     """Exceptional circumstances waiting for this supervisor's decision."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_permission(Perm.CONSENT_OVERRIDE):
-        return render(request, "cases/forbidden.html", status=403)
+        return render(request, "core/forbidden.html", status=403)
     records = list(awaiting_decision(actor))
     return render(request, "sharing/exceptional_inbox.html", {"records": records})
 
@@ -179,7 +146,7 @@ def exceptional_inbox(request: HttpRequest) -> HttpResponse:
 @guarded
 def exceptional_detail(request: HttpRequest, record_id: str) -> HttpResponse:
     """One record; a supervisor who may decide approves or rejects it here."""
-    actor = _actor(request)
+    actor = actor_of(request)
     record = access_circumstance(actor, record_id, origin=origin_of(request))
     decidable = may_decide(actor, record)
     if request.method == "POST" and not decidable:
@@ -198,7 +165,7 @@ def exceptional_detail(request: HttpRequest, record_id: str) -> HttpResponse:
                     actor=actor,
                 )
             except ActionError as error:
-                _field_error(form, error)
+                field_error(form, error)
             else:
                 messages.success(request, _("Approved.") if approve else _("Rejected."))
                 return redirect(reverse("sharing:exceptional_inbox"))

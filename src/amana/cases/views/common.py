@@ -33,11 +33,11 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/forbidden.html", status=403)
+    return render(request, "core/forbidden.html", status=403)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/not_found.html", status=404)
+    return render(request, "core/not_found.html", status=404)
 
 
 def guarded(view: ViewFunc) -> ViewFunc:

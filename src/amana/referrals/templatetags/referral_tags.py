@@ -11,8 +11,8 @@ from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.cases.models import Case
 from amana.referrals import access
-from amana.referrals.forms import element_label, service_label
 from amana.referrals.models import Referral
+from amana.referrals.presenters import element_label, service_label
 from amana.referrals.vocabulary import SERVICE_STATUSES, TRANSFER
 
 register = template.Library()
@@ -31,7 +31,7 @@ def _feedback(actor: User, referral: Any) -> dict[str, Any] | None:
 
 @register.inclusion_tag("referrals/_case_referrals.html", takes_context=True)
 def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
-    from amana.referrals.views.common import overdue_flags
+    from amana.referrals.presenters import overdue_flags
 
     actor = context["request"].user
     if not isinstance(actor, User):

@@ -3,8 +3,8 @@ share a closed case, the recipient's inbox, the packet and its answer, and the s
 referrals. Reads through `access.py`, writes through `actions.py`; the server decides again at
 sending — the preview is never trusted."""
 
+from amana.referrals.presenters import PAGE_SIZE, display, overdue_flags
 from amana.referrals.views.closed import share_closed
-from amana.referrals.views.common import PAGE_SIZE, display, guarded, overdue_flags
 from amana.referrals.views.recipient import feedback, inbox, notice_read, packet, respond
 from amana.referrals.views.refer import refer, refer_elements
 from amana.referrals.views.sent import sent
@@ -14,7 +14,6 @@ __all__ = [
     "PAGE_SIZE",
     "display",
     "feedback",
-    "guarded",
     "inbox",
     "notice_read",
     "overdue_flags",

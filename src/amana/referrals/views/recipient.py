@@ -16,26 +16,24 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
+from amana.core.web import actor_of, field_error, guarded
 from amana.referrals import access
-from amana.referrals.actions import do_mark_notice_read, do_respond_referral
-from amana.referrals.feedback import do_send_service_feedback
-from amana.referrals.forms import (
-    CONTACT_CHOICES,
-    RespondForm,
-    ServiceFeedbackForm,
-    element_label,
-    service_label,
+from amana.referrals.actions import (
+    do_mark_notice_read,
+    do_respond_referral,
+    do_send_service_feedback,
 )
+from amana.referrals.forms import RespondForm, ServiceFeedbackForm
 from amana.referrals.models import Referral
-from amana.referrals.views.common import (
+from amana.referrals.presenters import (
+    CONTACT_CHOICES,
     NOTICES_SHOWN,
     PAGE_SIZE,
-    actor_of,
     choice_label,
     display,
-    guarded,
+    element_label,
     overdue_flags,
-    to_field,
+    service_label,
 )
 from amana.referrals.vocabulary import TRANSFER
 
@@ -141,7 +139,7 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
             actor=actor,
         )
     except ActionError as error:
-        to_field(form, error)
+        field_error(form, error)
         return _render_packet(request, actor, referral_id, form, status=400)
     if accept and answered.received_case_id is not None:
         messages.success(
@@ -179,7 +177,7 @@ def feedback(request: HttpRequest, referral_id: str) -> HttpResponse:
             actor=actor,
         )
     except ActionError as error:
-        to_field(form, error)
+        field_error(form, error)
         return _render_packet(request, actor, referral_id, feedback_form=form, status=400)
     if not result.stored:
         return _render_packet(

@@ -4,35 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.errors import NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
+from amana.core.web import actor_of, guarded, is_htmx
 from amana.protocols.access import engine_protocol
 from amana.referrals import access
-from amana.referrals.actions import do_send_referral, protocol_for
-from amana.referrals.forms import FUTURE, PURPOSE, ReferralForm, purpose_elements, services_of
-from amana.referrals.views.common import (
-    actor_of,
-    decision_view,
-    guarded,
-    is_htmx,
-    preview,
-    to_field,
-)
+from amana.referrals.actions import ReferralInput
+from amana.referrals.forms import ReferralForm
+from amana.referrals.models import Referral
+from amana.referrals.policy import can_send_referral
+from amana.referrals.presenters import FUTURE, PURPOSE, purpose_elements, services_of
+from amana.referrals.views.flow import Flow, preview_or_send
+from amana.sharing.disclosure import protocol_version
 
 
 def _refer_context(actor: User, case: Case) -> dict[str, Any]:
-    version = protocol_for(case.agency)
+    version = protocol_version(case.agency.slug)
     protocol = engine_protocol(version) if version else None
     return {
         "case": case,
@@ -54,7 +51,7 @@ def _render_refer(
 def _case_for_referring(request: HttpRequest, case_id: str) -> tuple[User, Case]:
     actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request))
-    if not actor.has_permission(Perm.REFERRAL_SEND):
+    if not can_send_referral(actor, case):
         raise NotAllowed(Perm.REFERRAL_SEND.value)
     return actor, case
 
@@ -91,11 +88,16 @@ def _chosen_form(request: HttpRequest, context: dict[str, Any]) -> ReferralForm 
     return _wired(form, context["case"])
 
 
+def _sent_message(referral: Referral) -> str:
+    return _("Referral sent to %(agency)s. It shows here as pending until they answer.") % {
+        "agency": referral.recipient.name
+    }
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def refer(request: HttpRequest, case_id: str) -> HttpResponse:
-    """GET: choose a service, then the details. POST step=preview: the engine's decision.
-    POST step=send: decided again on the server, then sent or refused."""
+    """GET: choose a service, then the details. POST: the preview → send flow."""
     actor, case = _case_for_referring(request, case_id)
     context = _refer_context(actor, case)
     services = context["services"]
@@ -106,31 +108,13 @@ def refer(request: HttpRequest, case_id: str) -> HttpResponse:
         return _render_refer(request, context)
     form = ReferralForm(request.POST, services=services, future_elements=context["future_elements"])
     context["form"] = _wired(form, case)
-    if not form.is_valid():
-        return _render_refer(request, context, status=400)
-    context["chosen"] = form.services[form.cleaned_data["service"]]
-    data = form.referral_input()
-    if request.POST.get("step") == "send":
-        try:
-            result = do_send_referral(case=case, data=data, origin=origin_of(request), actor=actor)
-        except ActionError as error:
-            to_field(form, error)
-            return _render_refer(request, context, status=400)
-        if result.referral is not None:
-            messages.success(
-                request,
-                _("Referral sent to %(agency)s. It shows here as pending until they answer.")
-                % {"agency": result.referral.recipient.name},
-            )
-            return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#referrals")
-        context["decision"] = decision_view(case, data, result.decision, with_values=False)
-        context["refused"] = True
-        return _render_refer(request, context)
-    decision = preview(form, case, data)
-    if decision is None:
-        return _render_refer(request, context, status=400)
-    context["decision"] = decision
-    return _render_refer(request, context)
+
+    def read(valid: ReferralForm) -> ReferralInput:
+        context["chosen"] = valid.services[valid.cleaned_data["service"]]
+        return valid.referral_input()
+
+    flow = Flow(page=_render_refer, read=read, sent_message=_sent_message)
+    return preview_or_send(request, flow, actor=actor, case=case, form=form, context=context)
 
 
 @require_GET

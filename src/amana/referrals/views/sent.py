@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from amana.accounts.errors import NotAllowed
 from amana.accounts.roles import Perm
+from amana.core.web import actor_of, guarded
 from amana.referrals import access
-from amana.referrals.forms import service_label
-from amana.referrals.views.common import actor_of, guarded
+from amana.referrals.presenters import service_label
 
 
 @require_GET

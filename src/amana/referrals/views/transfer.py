@@ -6,42 +6,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.errors import NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
 from amana.cases.models import Case
+from amana.core.web import actor_of, guarded, is_htmx
 from amana.protocols.access import engine_protocol
-from amana.referrals.actions import protocol_for
-from amana.referrals.forms import TransferForm, participant_choices
+from amana.referrals.actions import ReferralInput, transfer_input
+from amana.referrals.forms import TransferForm
 from amana.referrals.models import Referral
-from amana.referrals.transfer import do_send_transfer, transfer_input
-from amana.referrals.views.common import (
-    actor_of,
-    decision_view,
-    guarded,
-    is_htmx,
-    preview,
-    to_field,
-)
+from amana.referrals.policy import can_transfer_case
+from amana.referrals.presenters import participant_choices
+from amana.referrals.views.flow import Flow, preview_or_send
 from amana.referrals.vocabulary import TRANSFER
+from amana.sharing.disclosure import protocol_version
 
 
 def case_for_transfer(request: HttpRequest, case_id: str) -> tuple[User, Case]:
     """A case the actor may open (404 otherwise) and may transfer (403 otherwise)."""
     actor = actor_of(request)
     case = access_case(actor, case_id, origin=origin_of(request))
-    for perm in (Perm.REFERRAL_SEND, Perm.CASE_EDIT):
-        if not actor.has_permission(perm):
-            raise NotAllowed(perm.value)
+    if not can_transfer_case(actor, case):
+        raise NotAllowed(Perm.REFERRAL_SEND.value)
     return actor, case
 
 
@@ -68,10 +61,9 @@ def _render(request: HttpRequest, context: dict[str, Any], *, status: int = 200)
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def transfer(request: HttpRequest, case_id: str) -> HttpResponse:
-    """GET: the transfer form. POST step=preview: the engine's decision with the values that
-    would be frozen. POST step=send: decided again, then sent or refused."""
+    """GET: the transfer form. POST: the preview → send flow."""
     actor, case = case_for_transfer(request, case_id)
-    version = protocol_for(case.agency)
+    version = protocol_version(case.agency.slug)
     protocol = engine_protocol(version) if version else None
     recipients = participant_choices(protocol, case.agency.slug)
     context: dict[str, Any] = {
@@ -85,43 +77,19 @@ def transfer(request: HttpRequest, case_id: str) -> HttpResponse:
         return _render(request, context)
     form = TransferForm(request.POST, recipients=recipients)
     context["form"] = form
-    if not form.is_valid():
-        return _render(request, context, status=400)
+    flow = Flow(page=_render, read=_transfer_asked, sent_message=_sent_message)
+    return preview_or_send(request, flow, actor=actor, case=case, form=form, context=context)
+
+
+def _transfer_asked(form: TransferForm) -> ReferralInput:
     data = form.cleaned_data
-    if request.POST.get("step") == "send":
-        try:
-            result = do_send_transfer(
-                case=case,
-                recipient=data["recipient"],
-                legal_basis=data["legal_basis"],
-                elements=data["elements"],
-                origin=origin_of(request),
-                actor=actor,
-            )
-        except ActionError as error:
-            to_field(form, error)
-            return _render(request, context, status=400)
-        if result.referral is not None:
-            messages.success(
-                request,
-                _(
-                    "Transfer sent to %(agency)s. The case stays yours until they accept it; "
-                    "then it is closed here as transferred."
-                )
-                % {"agency": result.referral.recipient.name},
-            )
-            return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#referrals")
-        asked = transfer_input(
-            recipient=data["recipient"], legal_basis=data["legal_basis"], elements=data["elements"]
-        )
-        context["decision"] = decision_view(case, asked, result.decision, with_values=False)
-        context["refused"] = True
-        return _render(request, context)
-    asked = transfer_input(
+    return transfer_input(
         recipient=data["recipient"], legal_basis=data["legal_basis"], elements=data["elements"]
     )
-    decision = preview(form, case, asked)
-    if decision is None:
-        return _render(request, context, status=400)
-    context["decision"] = decision
-    return _render(request, context)
+
+
+def _sent_message(referral: Referral) -> str:
+    return _(
+        "Transfer sent to %(agency)s. The case stays yours until they accept it; "
+        "then it is closed here as transferred."
+    ) % {"agency": referral.recipient.name}

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amana.referrals.overdue import do_record_reminders
+from amana.referrals.actions import do_record_reminders
 
 
 class Command(BaseCommand):

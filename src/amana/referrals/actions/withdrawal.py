@@ -1,7 +1,8 @@
 """Withdrawal after sharing (TN "Consent can be fluid"): when a refusal or withdrawal is
 recorded, the case's pending referrals it covers are revoked, and every recipient that holds a
 covered referral is told — in the transaction that records the withdrawal
-(`consent.actions.do_record_consent` calls `revoke_after_withdrawal` explicitly).
+(`consent.actions.do_record_consent` sends `consent.signals.refusal_recorded`; the
+referrals app connects `on_refusal_recorded` in `apps.ReferralsConfig.ready`).
 
 Covered means what the engine would refuse now (rules.md R3.1, R4.5): the referral rests on
 consent (or shares a closed case), and the record names its purpose, recipient and service or
@@ -10,6 +11,8 @@ basis (best interests, exceptional circumstances) stand: refusal does not decide
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils import timezone
 
@@ -68,3 +71,10 @@ def revoke_after_withdrawal(
             details={"consent_record": str(record.pk), "to": referral.recipient.slug},
         )
     return told
+
+
+def on_refusal_recorded(
+    sender: object, *, record: ConsentRecord, actor: User, origin: str = "", **_: Any
+) -> None:
+    """The receiver of `consent.signals.refusal_recorded`."""
+    revoke_after_withdrawal(record, actor=actor, origin=origin)

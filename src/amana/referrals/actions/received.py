@@ -1,6 +1,6 @@
 """The receiving side of a transfer: a new case at the recipient agency, built from the packet.
 
-Called by `actions.do_respond_referral` inside its transaction when a transfer is accepted. The
+Called by `respond.do_respond_referral` inside its transaction when a transfer is accepted. The
 new case is registered through the cases app's own write path (assigned to the accepting user);
 the sender's case is closed as transferred. Consent is not carried over: the consent records
 stay with the sender's case, so the new case shows consent re-verification due
@@ -23,11 +23,12 @@ from amana.cases.actions import CONCERNS, CaseInput, ChildInput, PersonInput, do
 from amana.cases.lifecycle import close_transferred
 from amana.cases.models import Case, Child, Location, Lookup, RelatedPerson
 from amana.referrals.models import Referral
+from amana.referrals.policy import can_open_transferred_case
 
 
 def check_can_receive(referral: Referral, actor: User) -> None:
     """Before anything changes: the actor may open cases and the sender's case is still open."""
-    if not actor.has_permission(Perm.CASE_CREATE):
+    if not can_open_transferred_case(actor):
         raise NotAllowed(Perm.CASE_CREATE.value)
     if referral.case.status != Case.Status.OPEN:
         raise ActionError("case", _("The sending agency's case is no longer open."))

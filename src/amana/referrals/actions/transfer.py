@@ -2,7 +2,7 @@
 
 The packet holds the parts of the case file the engine allows; the protocol's exclusions from a
 transfer (caseworker notes, drafts …) are withheld by the engine, on the ledger like any other
-decision. Acceptance is `actions.do_respond_referral`; the new case is `received.py`'s.
+decision. Acceptance is `respond.do_respond_referral`; the new case is `received.py`'s.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from amana.accounts.models import User
 from amana.cases.models import Case
-from amana.referrals.actions import ReferralInput, SendResult, do_send_referral
+from amana.referrals.actions.send import ReferralInput, SendResult, do_send_referral
 from amana.referrals.vocabulary import TRANSFER, TRANSFER_ELEMENTS
 
 

@@ -4,7 +4,7 @@ sender, decided by the engine like any other. Allowed: stored on the referral (e
 the sender to read. Denied: only the ledger entry remains.
 
 Process feedback (pending / accepted / rejected) needs no consent and flows on its own
-(`actions._record_process_feedback`).
+(`respond._record_process_feedback`).
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.audit.models import Outcome
-from amana.protocol import evaluate
-from amana.protocol.loading import parse_request
-from amana.protocols.access import engine_protocol
-from amana.protocols.choice import protocol_in_force
 from amana.referrals.models import Referral
+from amana.referrals.policy import can_answer_referral
 from amana.referrals.vocabulary import SERVICE_STATUSES
-from amana.sharing.facts import request_from_case
-from amana.sharing.ledger import record_disclosure
+from amana.sharing import disclosure
+from amana.sharing.disclosure import Disclosure, Intent
 
 SUMMARY_MAX = 2000
 ELEMENT_OF = {
@@ -42,8 +39,12 @@ ELEMENT_OF = {
 
 @dataclass
 class FeedbackResult:
-    decision: dict[str, Any]
+    disclosure: Disclosure
     stored: bool
+
+    @property
+    def decision(self) -> dict[str, Any]:
+        return self.disclosure.explained
 
 
 def _check(referral: Referral, status: str, date: object, outcome_summary: str) -> dt.date:
@@ -62,28 +63,7 @@ def _check(referral: Referral, status: str, date: object, outcome_summary: str) 
     return date
 
 
-def _decide(referral: Referral, elements: list[str]) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """The engine's decision on telling the sender; consents come from the case's records."""
-    today = timezone.localdate()
-    request = request_from_case(
-        referral.case,
-        recipient=referral.sender.slug,
-        purpose="feedback_service",
-        service=referral.service or None,
-        legal_basis="consent",
-        elements=elements,
-        at=today,
-    ) | {"from": referral.recipient.slug}
-    version = protocol_in_force(referral.recipient.slug, today, referral.sender.slug)
-    if version is None:
-        from amana.sharing.actions import unknown_protocol_decision
-
-        return request, unknown_protocol_decision("none", "en"), "none"
-    decision = evaluate(engine_protocol(version), parse_request(request)).to_dict()
-    return request, decision, version.reference
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_send_service_feedback(
     *,
     referral: Referral,
@@ -94,19 +74,24 @@ def do_send_service_feedback(
     actor: User,
 ) -> FeedbackResult:
     """The recipient agency tells the referring agency what was provided, if the engine allows."""
-    if not actor.has_permission(Perm.REFERRAL_RECEIVE) or actor.agency_id != referral.recipient_id:
+    if not can_answer_referral(actor, referral):
         raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     day = _check(referral, status, date, outcome_summary)
     given = {"status": status, "date": day.isoformat(), "outcome_summary": outcome_summary.strip()}
     elements = [ELEMENT_OF[key] for key, value in given.items() if value]
-    request, decision, protocol = _decide(referral, elements)
-    entry = record_disclosure(
-        case=referral.case, request=request, decision=decision, protocol=protocol, actor=actor
+    intent = Intent(
+        recipient=referral.sender.slug,
+        purpose="feedback_service",
+        legal_basis="consent",
+        elements=tuple(elements),
+        service=referral.service or None,
     )
-    stored = decision["decision"] == "allow"
+    decided = disclosure.decide(referral.case, intent, sender=referral.recipient.slug)
+    entry = disclosure.record(decided, actor=actor)
+    stored = decided.allowed
     if stored:
-        shared = set(decision["share"])
+        shared = set(decided.shared)
         kept = {key: value for key, value in given.items() if ELEMENT_OF[key] in shared}
         referral.service_feedback = json.dumps(kept)
         referral.service_feedback_at = timezone.now()
@@ -120,4 +105,4 @@ def do_send_service_feedback(
         origin=origin,
         details={"to": referral.sender.slug, "ledger": str(entry.pk)},
     )
-    return FeedbackResult(decision=decision, stored=stored)
+    return FeedbackResult(disclosure=decided, stored=stored)
