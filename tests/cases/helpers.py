@@ -15,7 +15,7 @@ def ensure_lookups() -> None:
             kind="protection_concerns", code=code, defaults={"label": label}
         )
     camp, _ = Location.objects.get_or_create(
-        code="XX-C1", defaults={"name": "Camp One", "level": 1}
+        code="XX-C1", defaults={"name": "North Camp", "level": 1}
     )
     Location.objects.get_or_create(
         code="XX-C1-B1", defaults={"name": "Block 1", "level": 2, "parent": camp}

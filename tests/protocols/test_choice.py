@@ -26,6 +26,7 @@ from amana.sharing import facts
 from amana.sharing.disclosure import protocol_version
 from amana.sharing.models import LedgerEntry
 from tests.factories import AgencyFactory
+from tests.referrals.backend_helpers import consents_for
 from tests.referrals.test_views import make_world
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +58,7 @@ def operation_b() -> str:
 
 
 def consents(recipient: str = "unhcr", purpose: str = "referral_immediate"):
-    def given(case, at: date):
-        scope = {"purposes": [purpose], "recipients": [recipient], "on": "2026-01-01"}
-        return [
-            {"given_by": "caregiver", "kind": "consent", **scope},
-            {"given_by": "child", "kind": "assent", **scope},
-        ]
-
-    return given
+    return consents_for(recipient, purpose)
 
 
 # --- A revision waiting for its effective date ----------------------------------------------
@@ -107,7 +101,7 @@ def test_the_newest_loaded_is_chosen_only_when_none_is_in_force():
 
 
 def test_an_expired_version_loaded_later_gives_way_to_the_one_in_force(monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents())
+    monkeypatch.setattr(facts, "engine_consent_records", consents())
     world = make_world()
     ProtocolVersion.objects.all().delete()
     in_force = load(start=TODAY - timedelta(days=10), until=TODAY + timedelta(days=300))
@@ -120,7 +114,7 @@ def test_an_expired_version_loaded_later_gives_way_to_the_one_in_force(monkeypat
 
 
 def test_denied_twin_only_an_expired_version_the_engine_says_expired(monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents())
+    monkeypatch.setattr(facts, "engine_consent_records", consents())
     world = make_world()
     ProtocolVersion.objects.all().delete()
     expired = load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
@@ -146,7 +140,7 @@ def test_a_running_interim_draft_is_chosen_over_an_expired_version():
 
 
 def test_two_operations_the_one_listing_the_recipient_governs(monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents())
+    monkeypatch.setattr(facts, "engine_consent_records", consents())
     world = make_world()  # operation A: NGO C and UNHCR
     op_a = ProtocolVersion.objects.get(protocol_id="demo-op-a")
     op_b = load(
@@ -168,7 +162,7 @@ def test_two_operations_the_one_listing_the_recipient_governs(monkeypatch):
 def test_denied_twin_no_protocol_lists_the_recipient_the_engine_says_not_participant(
     monkeypatch,
 ):
-    monkeypatch.setattr(facts, "_consents", consents("outsider"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents("outsider"))
     world = make_world()
     AgencyFactory(slug="outsider", name="Outsider", case_prefix="OUT")
     load(start=TODAY - timedelta(days=5), until=TODAY + timedelta(days=300), source=operation_b())

@@ -15,6 +15,7 @@ from amana.cases.models import Case
 from amana.consent.actions import do_record_consent
 from amana.consent.models import ConsentRecord
 from amana.protocol.bench import demo_protocol_path
+from amana.protocol.model import ConsentRecord as EngineConsent
 from amana.protocols.actions import load_protocol_file
 from amana.referrals.actions import ReferralInput
 from tests.cases.helpers import register
@@ -113,3 +114,21 @@ def close(case: Case, reason: str = "goals_met") -> Case:
 
 def at(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+
+
+def consents_for(recipient: str, purpose: str = "referral_immediate"):
+    """The case's consent records as the engine reads them: caregiver's consent and the
+    child's assent for `purpose` to `recipient`."""
+
+    def given(case, at: date):
+        scope = {
+            "purposes": frozenset({purpose}),
+            "recipients": frozenset({recipient}),
+            "on": date(2026, 1, 1),
+        }
+        return (
+            EngineConsent(given_by="caregiver", kind="consent", **scope),
+            EngineConsent(given_by="child", kind="assent", **scope),
+        )
+
+    return given

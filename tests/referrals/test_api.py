@@ -49,7 +49,7 @@ def test_preview_gives_the_decision_and_the_values_without_sending(world):
     response = post(api(world.worker), referrals_url(world) + "/preview", BODY)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["decision"]["decision"] == "allow" and body["recipient"] == "unhcr"
+    assert body["decision"]["decision"] == "allow" and body["recipient"] == "unhcr", body
     assert body["decision"]["share"] == ["full_name", "individual_id", "referral_summary"]
     assert body["decision"]["withhold"][0]["element"] == "care_arrangement"
     assert body["decision"]["withhold"][0]["text"]

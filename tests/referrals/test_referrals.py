@@ -4,7 +4,6 @@ every attempt on the ledger, the recipient sees the packet and never the case.""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 from django.db import connection, transaction
@@ -20,19 +19,9 @@ from amana.sharing import facts
 from amana.sharing.models import LedgerEntry
 from tests.cases.helpers import register
 from tests.factories import AgencyFactory, UserFactory
+from tests.referrals.backend_helpers import consents_for
 
 pytestmark = pytest.mark.django_db
-
-
-def consents_for(recipient: str):
-    def given(case, at: date):
-        scope = {"purposes": ["referral_immediate"], "recipients": [recipient], "on": "2026-01-01"}
-        return [
-            {"given_by": "caregiver", "kind": "consent", **scope},
-            {"given_by": "child", "kind": "assent", **scope},
-        ]
-
-    return given
 
 
 @pytest.fixture
@@ -66,7 +55,7 @@ def test_without_consent_nothing_is_sent_but_the_attempt_is_on_the_ledger(world)
 
 
 def test_allowed_referral_freezes_only_the_allowed_elements(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     result = do_send_referral(case=case, data=REFERRAL, actor=worker)
     assert result.decision["decision"] == "allow"
@@ -86,7 +75,7 @@ def test_allowed_referral_freezes_only_the_allowed_elements(world, monkeypatch):
 
 
 def test_recipient_sees_the_packet_never_the_case(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, officer, case = world
     referral = do_send_referral(case=case, data=REFERRAL, actor=worker).referral
     assert list(access.inbox(officer)) == [referral]
@@ -102,7 +91,7 @@ def test_recipient_sees_the_packet_never_the_case(world, monkeypatch):
 
 
 def test_answer_flows_back_as_process_feedback(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, officer, case = world
     referral = do_send_referral(case=case, data=REFERRAL, actor=worker).referral
     from amana.cases.errors import ActionError, NotAllowed
@@ -121,14 +110,14 @@ def test_answer_flows_back_as_process_feedback(world, monkeypatch):
 
 
 def test_stigmatising_label_reaches_the_recipient_neutral(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     data = ReferralInput(**{**REFERRAL.__dict__, "label": "GBV referral"})
     assert do_send_referral(case=case, data=data, actor=worker).referral.label == "high priority"
 
 
 def test_a_failure_halfway_leaves_no_packet_and_no_ledger_entry(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
 
     def broken(*args, **kwargs):
@@ -194,7 +183,7 @@ def _gbv(case):
 
 
 def test_never_a_home_visit_for_a_gbv_survivor(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     _gbv(case)
     data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "home_visit"})
@@ -205,7 +194,7 @@ def test_never_a_home_visit_for_a_gbv_survivor(world, monkeypatch):
 
 
 def test_a_phone_call_is_fine_for_a_gbv_survivor(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     _gbv(case)
     data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "phone"})
@@ -214,7 +203,7 @@ def test_a_phone_call_is_fine_for_a_gbv_survivor(world, monkeypatch):
 
 
 def test_a_home_visit_is_fine_when_the_case_is_not_gbv(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     data = ReferralInput(**{**REFERRAL.__dict__, "contact_method": "home_visit"})
     assert do_send_referral(case=case, data=data, actor=worker).referral is not None
@@ -239,14 +228,9 @@ def test_unknown_contact_method_or_purpose_is_named(world, change, field):
 def test_the_purpose_is_stored_and_decided(world, monkeypatch):
     worker, officer, case = world
 
-    def future_consent(case, at):
-        scope = {"purposes": ["referral_future"], "recipients": ["unhcr"], "on": "2026-01-01"}
-        return [
-            {"given_by": "caregiver", "kind": "consent", **scope},
-            {"given_by": "child", "kind": "assent", **scope},
-        ]
-
-    monkeypatch.setattr(facts, "_consents", future_consent)
+    monkeypatch.setattr(
+        facts, "engine_consent_records", consents_for("unhcr", purpose="referral_future")
+    )
     data = ReferralInput(
         recipient="unhcr",
         service="",
@@ -264,7 +248,7 @@ def test_the_purpose_is_stored_and_decided(world, monkeypatch):
 
 
 def test_the_case_shows_who_received_what(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, _officer, case = world
     AgencyFactory(slug="imc")
     do_send_referral(case=case, data=REFERRAL, actor=worker)
@@ -277,7 +261,7 @@ def test_the_case_shows_who_received_what(world, monkeypatch):
 
 
 def test_only_people_on_the_case_see_its_ledger(world, monkeypatch):
-    monkeypatch.setattr(facts, "_consents", consents_for("unhcr"))
+    monkeypatch.setattr(facts, "engine_consent_records", consents_for("unhcr"))
     worker, officer, case = world
     do_send_referral(case=case, data=REFERRAL, actor=worker)
     colleague = UserFactory(roles=[Role.CASEWORKER], agency=case.agency)

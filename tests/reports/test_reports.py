@@ -243,8 +243,8 @@ def test_percentages_of_too_few_cases_are_withheld(client, agency, officer):
 
 def test_cases_are_counted_at_camp_level(client, agency, officer):
     ensure_lookups()
-    cases(agency, 4, location="XX-C1-B1")  # a block of Camp One
-    cases(agency, 2, location="XX-C1")  # Camp One itself
+    cases(agency, 4, location="XX-C1-B1")  # a block of North Camp
+    cases(agency, 2, location="XX-C1")  # North Camp itself
     cases(agency, 5, location=None)
     cells = csv_cells(_as(client, officer).get(CSV))
     assert cells[("location", "XX-C1", "")] == ("6", "")

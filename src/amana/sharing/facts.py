@@ -23,6 +23,7 @@ from amana.cases.presenters import age_on
 from amana.consent.access import engine_consent_records
 from amana.protocol import Request
 from amana.protocol.model import BestInterests, Exceptional, Subject
+from amana.protocol.rules.standing import fold_area
 from amana.sharing.access import approved_for
 
 if TYPE_CHECKING:
@@ -124,9 +125,10 @@ def _area(location: Location | None, areas: Collection[str]) -> str | None:
     listed, the case's own place (outside the scope). No location: no area, not refused."""
     if location is None:
         return None
+    listed = {fold_area(area) for area in areas}
     place: Location | None = location
     while place is not None:
-        if place.name in areas:
+        if fold_area(place.name) in listed:
             return place.name
         place = place.parent
     return location.name
