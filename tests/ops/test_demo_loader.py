@@ -8,7 +8,7 @@ from django.utils import timezone
 from amana.accounts.models import User
 from amana.cases.models import Case
 from amana.consent.models import ConsentRecord
-from amana.demo.loader import DEMO_CONSENT_CASES, load_demo
+from amana.ops.demo.loader import DEMO_CONSENT_CASES, load_demo
 from amana.referrals.actions import ReferralInput, decide_referral
 
 pytestmark = pytest.mark.django_db
