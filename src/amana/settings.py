@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "amana.consent",
     "amana.reports",
     "amana.referrals",
-    "amana.demo",
+    "amana.ops",
 ]
 
 MIDDLEWARE = [

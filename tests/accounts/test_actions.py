@@ -135,3 +135,18 @@ def test_admin_cannot_deactivate_self(make_user):
 def test_nobody_is_a_django_superuser():
     assert not hasattr(User, "is_superuser")
     assert not hasattr(User, "is_staff")
+
+
+def test_create_agency_with_its_case_prefix(make_user):
+    root = make_user(Role.SYSTEM_ADMIN)
+    agency = actions.do_create_agency(
+        slug="ngo-x", name="NGO X", kind="national_ngo", case_prefix="NGX", actor=root
+    )
+    agency.refresh_from_db()
+    assert agency.case_prefix == "NGX"
+    assert AuditEntry.objects.filter(action="agency.create", object_id="ngo-x").exists()
+    with pytest.raises(ActionError) as error:
+        actions.do_create_agency(
+            slug="ngo-y", name="NGO Y", kind="national_ngo", case_prefix="X" * 13, actor=root
+        )
+    assert error.value.field == "case_prefix"

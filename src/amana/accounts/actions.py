@@ -49,15 +49,18 @@ def _check_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def do_create_agency(*, slug: str, name: str, kind: str, actor: User | None) -> Agency:
-    """Create an agency. `actor` None is the operator at the command line (demo, set-up)."""
+def do_create_agency(
+    *, slug: str, name: str, kind: str, case_prefix: str = "", actor: User | None
+) -> Agency:
+    """Create an agency. `actor` None is the operator at the command line (demo, set-up).
+    `case_prefix` starts its case numbers (empty: the slug in capitals)."""
     if actor is not None:
         _require(actor, Perm.AGENCY_MANAGE)
     if kind not in Agency.Kind.values:
         raise ActionError(
             "kind", _("Expected one of: %(kinds)s") % {"kinds": ", ".join(Agency.Kind.values)}
         )
-    agency = Agency(slug=slug, name=name, kind=kind)
+    agency = Agency(slug=slug, name=name, kind=kind, case_prefix=case_prefix)
     try:
         agency.full_clean()
     except ValidationError as exc:

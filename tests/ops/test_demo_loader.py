@@ -8,7 +8,7 @@ from django.utils import timezone
 from amana.accounts.models import User
 from amana.cases.models import Case
 from amana.consent.models import ConsentRecord
-from amana.demo.loader import DEMO_CONSENT_CASES, load_demo
+from amana.ops.demo.loader import DEMO_CONSENT_CASES, load_demo
 from amana.referrals.actions import ReferralInput, decide_referral
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,28 @@ def test_a_demo_case_without_consent_is_refused_the_same_referral():
     decided = decide_referral(case, _resettlement(), timezone.localdate())
     decision, _ = decided.explained, decided.protocol
     assert decision["decision"] == "deny"
+
+
+def test_the_demo_goes_through_the_actions():
+    from amana.accounts.models import Agency
+    from amana.audit.models import AuditEntry
+    from amana.ops.demo.cases import DEMO_CASES
+    from amana.ops.demo.spec import demo_spec
+
+    load_demo()
+    spec = demo_spec()
+    prefixes = dict(Agency.objects.values_list("slug", "case_prefix"))
+    assert prefixes == {a["slug"]: a["case_prefix"] for a in spec["agencies"]}
+    assert AuditEntry.objects.filter(action="agency.create").count() == len(spec["agencies"])
+    assert AuditEntry.objects.filter(action="user.create").count() == len(spec["users"])
+    # Every case was registered by a demo caseworker of its agency, who is assigned to it.
+    registered = AuditEntry.objects.filter(action="case.register", origin="demo")
+    assert registered.count() == Case.objects.count() == DEMO_CASES
+    demo_staff = {user["username"] for user in spec["users"]}
+    for case in Case.objects.select_related("supervisor").prefetch_related("assignments__user"):
+        (assignment,) = case.assignments.all()
+        assert assignment.user.username in demo_staff
+        assert assignment.user.agency_id == case.agency_id
+        assert case.case_number.startswith(prefixes[case.agency.slug] + "-")
+        assert case.supervisor is None or case.supervisor.username in demo_staff
+    assert not User.objects.filter(username__startswith="seed-").exists()

@@ -18,7 +18,6 @@ from django.db import connection
 from django.test import override_settings
 
 from amana.accounts.models import Agency, User
-from amana.cases import seed as seeding
 from amana.cases.models import (
     Case,
     CaseAssignment,
@@ -33,6 +32,8 @@ from amana.cases.models import (
 from amana.cases.names import caregiver_token, name_tokens
 from amana.cases.search import search_children
 from amana.crypto.fields import encrypted_fields
+from amana.ops import seed as seeding
+from amana.ops.seed import writer as seed_writer
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
@@ -225,7 +226,7 @@ def test_bulk_create_writes_what_copy_writes(monkeypatch: pytest.MonkeyPatch) ->
     seed(20, seed=5, batch=20)
     by_copy = snapshot()
     forget_cases()
-    monkeypatch.setattr(seeding, "_copy", seeding._bulk_create)
+    monkeypatch.setattr(seed_writer, "_copy", seed_writer._bulk_create)
     seed(20, seed=5, batch=20)
     assert snapshot() == by_copy
 

@@ -6,12 +6,10 @@ JSON report gives throughput; the latency of one write transaction, whole (`writ
 what a request pays, the sealing attempt after the commit included) and up to its commit
 (`commit_latency_ms`); how many entries the writers' own sealing left sealed; and the time a
 full `verify` of the log takes. The entries stay in the log: run it on a scratch database.
-`amana bench decisions` never gets here; `amana.cli` runs it without Django.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import threading
@@ -19,25 +17,14 @@ import time
 import uuid
 from contextlib import suppress
 from types import SimpleNamespace
-from typing import Any, NoReturn
+from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
 from amana.audit.sealer import seal_pending
 from amana.audit.verify import verify_log
-
-TARGETS = ("audit", "cases", "referrals")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -138,50 +125,3 @@ def bench_audit(writers: int, entries: int) -> dict[str, Any]:
             "entries_per_second": round(report.entries / verify_seconds, 1),
         },
     }
-
-
-class Command(BaseCommand):
-    help = (
-        "Benchmarks (JSON on stdout). Targets: audit, cases, referrals"
-        " (`decisions` runs without Django)."
-    )
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="what to measure: audit, cases or referrals")
-        parser.add_argument("--samples", type=_positive, default=200, help="cases: repetitions")
-        parser.add_argument("--writers", type=_positive, help="threads (8; 2 on SQLite)")
-        parser.add_argument("--entries", type=_positive, default=2000, help="entries in all")
-        parser.add_argument("--n", type=_positive, default=1000, help="referrals: timed sends")
-        parser.add_argument("--warmup", type=int, default=20, help="referrals: untimed sends")
-        parser.add_argument("--seed", type=int, default=7, help="referrals: the mix's seed")
-
-    def handle(self, *args: Any, target: str, **options: Any) -> None:
-        if target not in TARGETS:
-            self._fail(f"unknown target {target!r}: expected audit, cases, referrals or decisions")
-        if settings.AMANA_ENV == "production":
-            self._fail("bench audit writes permanent audit entries; run it on a scratch database")
-        if target == "cases":
-            from amana.cases.bench import bench_cases
-
-            try:
-                result = bench_cases(options["samples"])
-            except LookupError as exc:
-                self._fail(str(exc))
-            self.stdout.write(json.dumps(result, indent=2))
-            return
-        if target == "referrals":
-            from amana.referrals.bench import bench_referrals
-
-            try:
-                result = bench_referrals(options["n"], max(0, options["warmup"]), options["seed"])
-            except LookupError as exc:
-                self._fail(str(exc))
-            self.stdout.write(json.dumps(result, indent=2))
-            return
-        writers = options["writers"] or (8 if connection.vendor == "postgresql" else 2)
-        result = bench_audit(writers, options["entries"])
-        self.stdout.write(json.dumps(result, indent=2))
-
-    def _fail(self, message: str) -> NoReturn:
-        self.stderr.write(f"amana bench: {message}")
-        raise SystemExit(2)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from pytest_django.fixtures import Settings
 
-from amana.audit.management.commands.bench import percentile
+from amana.ops.bench.audit import percentile
 
 
 def run_bench(*args: str) -> tuple[int, str, str]:

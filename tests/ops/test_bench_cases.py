@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from amana.cases.seed import run_seed
+from amana.ops.seed import run_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amana.cases.seed import DEFAULT_BATCH, DEFAULT_CASELOAD, run_seed
+from amana.ops.seed import DEFAULT_BATCH, DEFAULT_CASELOAD, run_seed
 
 MAX_CASES = 100_000_000
 MAX_BATCH = 100_000

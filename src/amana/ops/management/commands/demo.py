@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from amana.demo.loader import DEMO_PASSWORD, load_demo
+from amana.ops.demo.loader import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from amana.audit.models import AuditEntry
-from amana.cases.seed import run_seed
 from amana.consent.models import ConsentRecord
+from amana.ops.seed import run_seed
 from amana.protocols.models import ProtocolVersion
 from amana.referrals.models import Referral
 from amana.sharing.models import LedgerEntry

@@ -1,16 +1,22 @@
-"""Loads the shipped demo agencies and users. Idempotent: existing rows are left alone."""
+"""Loads the shipped demo operation. Idempotent: existing rows are left alone.
+
+Everything goes through the domain's write paths, never a direct row write: the protocol
+(`load_protocol_file`), the agencies with their case prefixes (`do_create_agency`), the users
+(`do_create_user`), the cases (`amana.ops.demo.cases`: `do_register_case` and the reference
+data imports) and the consent records (`do_record_consent`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from amana.accounts.actions import do_create_agency, do_create_user
 from amana.accounts.models import Agency, User
+from amana.ops.demo.cases import ensure_demo_cases
+from amana.ops.demo.spec import demo_spec
 
 DEMO_PASSWORD = "amana-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -22,20 +28,16 @@ class DemoLogin:
     roles: tuple[str, ...]
 
 
-def _demo_spec() -> dict[str, Any]:
-    text = resources.files("amana.demo").joinpath("agencies.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
 def _ensure_agency(spec: dict[str, str]) -> Agency:
     agency = Agency.objects.filter(slug=spec["slug"]).first()
     if agency is None:
         agency = do_create_agency(
-            slug=spec["slug"], name=spec["name"], kind=spec["kind"], actor=None
+            slug=spec["slug"],
+            name=spec["name"],
+            kind=spec["kind"],
+            case_prefix=spec.get("case_prefix", ""),
+            actor=None,
         )
-        agency.case_prefix = spec.get("case_prefix", "")
-        agency.save(update_fields=["case_prefix"])
     return agency
 
 
@@ -57,43 +59,6 @@ def _ensure_protocol() -> None:
     from amana.protocols.actions import load_protocol_file
 
     load_protocol_file(str(demo_protocol_path()), actor=None)
-
-
-DEMO_CASES = 200
-DEMO_SEED = 2026
-
-
-def _ensure_cases() -> None:
-    """About 200 cases over the demo agencies, given to the demo caseworkers and supervisors."""
-    from amana.cases.formdefs import ensure_default_forms
-    from amana.cases.imports import load_samples
-    from amana.cases.models import Case
-    from amana.cases.seed import run_seed
-
-    ensure_default_forms()
-    load_samples()
-    if Case.objects.exists():
-        return
-    run_seed(cases=DEMO_CASES, seed=DEMO_SEED, caseload=40, report=lambda line: None)
-    _hand_cases_to_demo_staff()
-
-
-def _hand_cases_to_demo_staff() -> None:
-    from amana.accounts.roles import Role
-    from amana.cases.models import Case, CaseAssignment
-
-    for agency in Agency.objects.all():
-        staff = User.objects.filter(agency=agency, username__in=_demo_usernames())
-        workers = [u for u in staff if Role.CASEWORKER in u.roles]
-        bosses = [u for u in staff if Role.SUPERVISOR in u.roles]
-        cases = Case.objects.filter(agency=agency).order_by("case_number")
-        for index, case in enumerate(cases):
-            if bosses:
-                case.supervisor = bosses[index % len(bosses)]
-                case.save(update_fields=["supervisor"])
-            if workers:
-                CaseAssignment.objects.filter(case=case).delete()
-                CaseAssignment.objects.create(case=case, user=workers[index % len(workers)])
 
 
 DEMO_CONSENT_CASES = 6
@@ -151,17 +116,17 @@ def _cases_with_a_caregiver(worker: User) -> list[Any]:
 
 
 def _demo_usernames() -> list[str]:
-    return [user["username"] for user in _demo_spec()["users"]]
+    return [user["username"] for user in demo_spec()["users"]]
 
 
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
     _ensure_protocol()
-    spec = _demo_spec()
+    spec = demo_spec()
     agencies = {item["slug"]: _ensure_agency(item) for item in spec["agencies"]}
     for user in spec["users"]:
         _ensure_user(user, agencies)
-    _ensure_cases()
+    ensure_demo_cases(_demo_usernames())
     _ensure_demo_consents()
     return [
         DemoLogin(user["username"], agencies[user["agency"]].name, tuple(user["roles"]))
