@@ -24,8 +24,6 @@ from amana.cases.models import (
     CaseAssignment,
     CaseNumberCounter,
     Child,
-    Location,
-    Lookup,
     NameToken,
     RelatedPerson,
     Task,
@@ -33,6 +31,7 @@ from amana.cases.models import (
 from amana.cases.names import caregiver_token, name_tokens
 from amana.cases.search import search_children
 from amana.crypto.fields import encrypted_fields
+from amana.refdata.models import Location, Lookup
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 15, tzinfo=UTC)

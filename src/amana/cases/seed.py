@@ -62,8 +62,6 @@ from amana.cases.models import (
     CaseAssignment,
     CaseNumberCounter,
     Child,
-    Location,
-    Lookup,
     NameToken,
     RelatedPerson,
     Task,
@@ -72,6 +70,7 @@ from amana.cases.names import CAREGIVER_PURPOSE, PURPOSE, name_keys
 from amana.cases.search import ID_PURPOSE
 from amana.crypto.fields import EncryptedTextField
 from amana.crypto.keys import index_for, keyring
+from amana.refdata.models import Location, Lookup
 
 T = TypeVar("T")
 

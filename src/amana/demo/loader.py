@@ -65,10 +65,10 @@ DEMO_SEED = 2026
 
 def _ensure_cases() -> None:
     """About 200 cases over the demo agencies, given to the demo caseworkers and supervisors."""
-    from amana.cases.formdefs import ensure_default_forms
-    from amana.cases.imports import load_samples
+    from amana.caseforms.formdefs import ensure_default_forms
     from amana.cases.models import Case
     from amana.cases.seed import run_seed
+    from amana.refdata.imports import load_samples
 
     ensure_default_forms()
     load_samples()

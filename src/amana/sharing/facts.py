@@ -16,9 +16,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError
-from amana.cases.formdata import read_data
-from amana.cases.models import Case, FormRecord
+from amana.caseforms.formdata import read_data
+from amana.caseforms.models import FormRecord
+from amana.cases.models import Case
 from amana.cases.presenters import age_on
+from amana.consent.access import engine_consents
 from amana.sharing.access import approved_for
 
 GBV_CONCERNS = frozenset({"gbv", "sexual_violence", "sgbv"})
@@ -118,10 +120,6 @@ def _exceptional(
 
 
 def _consents(case: Case, at: date) -> list[dict[str, Any]]:
-    try:
-        from amana.consent.access import engine_consents
-    except ImportError:  # consent records arrive with the consent app
-        return []
     records: list[dict[str, Any]] = engine_consents(case, at)
     return records
 
