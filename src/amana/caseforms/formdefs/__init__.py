@@ -35,7 +35,7 @@ of objects keyed by column id. Fields left empty are absent.
 
 `validate_definition` names the key path of every problem (`sections[2].fields[0].type:
 expected one of text, long_text, …`). Definitions are stored normalised (defaults filled in) and
-never overwritten: adapting a form adds a version (`form_actions.do_adapt_form`) and each
+never overwritten: adapting a form adds a version (`caseforms.actions.do_adapt_form`) and each
 FormRecord keeps the FormDefinition row it was entered with.
 
     schema      the shape of a definition (types, steps, keys, limits); reading a stored one

@@ -2,7 +2,7 @@
 where the definition is edited as YAML. Needs FORM_MANAGE (agency admins, IM officers).
 
 Only the shipped versions and the actor's own agency's adaptations are ever shown. Saving goes
-through `form_actions.do_adapt_form`, which stores a new version and never overwrites one;
+through `caseforms.actions.do_adapt_form`, which stores a new version and never overwrites one;
 records keep the version they were entered with.
 """
 
