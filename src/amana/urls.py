@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("amana.accounts.urls")),
     path("api/v1/", include("amana.sharing.api_urls")),
     path("api/v1/", include("amana.cases.api_urls")),
+    path("api/v1/", include("amana.caseforms.api_urls")),
     path("api/v1/", include("amana.consent.api_urls")),
     path("api/v1/", include("amana.referrals.api_urls")),
     path("sharing/", include("amana.sharing.urls")),

@@ -6,7 +6,8 @@ from datetime import date
 
 from amana.accounts.models import User
 from amana.cases.actions import CaseInput, ChildInput, PersonInput, do_register_case
-from amana.cases.models import Case, Location, Lookup
+from amana.cases.models import Case
+from amana.refdata.models import Location, Lookup
 
 
 def ensure_lookups() -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-import types
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -18,17 +15,15 @@ from amana.audit.models import AuditEntry
 from amana.cases import access, actions
 from amana.cases.actions import do_update_case
 from amana.cases.errors import ActionError
-from amana.cases.models import Case, CaseAssignment, Child, FormRecord, Lookup
-from amana.cases.names import name_tokens
-from amana.cases.views import WIZARD_KEY
+from amana.cases.models import Case, CaseAssignment, Child
+from amana.cases.search import search_children
+from amana.cases.views import WIZARD_KEY, registration_check
+from amana.refdata.models import Lookup
 from tests.cases.helpers import ensure_lookups, register
 from tests.core.pages import csp_violations, parse
-from tests.e2e.helpers import simple_forms
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-LIFECYCLE = all(hasattr(actions, n) for n in ("do_save_form", "do_decide_form", "do_reopen_case"))
-needs_lifecycle = pytest.mark.skipif(not LIFECYCLE, reason="form lifecycle actions not there yet")
 
 
 @dataclass
@@ -220,18 +215,9 @@ def test_list_page_loads_htmx_from_static_and_keeps_to_the_csp(client, world):
 
 
 @pytest.fixture
-def name_search(monkeypatch):
-    """amana.cases.search, or a stand-in where it is not there yet."""
-    try:
-        importlib.import_module("amana.cases.search")
-    except ImportError:
-        module = types.ModuleType("amana.cases.search")
-
-        def search_children(cases, query):
-            return cases.filter(child__name_tokens__token__in=name_tokens(query)).distinct()
-
-        module.search_children = search_children  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "amana.cases.search", module)
+def name_search():
+    """The name search the case lists use (a plain import there, no stand-in)."""
+    return search_children
 
 
 def test_name_search_goes_by_post_and_never_into_the_address(
@@ -521,15 +507,13 @@ def test_possible_duplicates_show_case_numbers_and_need_a_confirmation(client, w
         Match(world.case.case_number, 0.9, ["same caregiver"]),
         Match(other.case_number, 0.8, ["similar name"]),
     ]
-    module = types.ModuleType("amana.cases.duplicates")
     calls = []
 
     def possible_duplicates(**kwargs):
         calls.append(kwargs)
         return found
 
-    module.possible_duplicates = possible_duplicates  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "amana.cases.duplicates", module)
+    monkeypatch.setattr(registration_check, "possible_duplicates", possible_duplicates)
     client = _as(client, world.worker)
     _through_the_steps(client, world)
     check = client.get("/cases/new/check/")
@@ -550,7 +534,6 @@ def test_possible_duplicates_show_case_numbers_and_need_a_confirmation(client, w
 
 
 def test_the_duplicate_check_finds_the_same_child_registered_before(client, world):
-    pytest.importorskip("amana.cases.duplicates")
     client = _as(client, world.worker)
     same = CHILD | {"full_name": "Amina Yusuf", "other_names": "", "date_of_birth": "2014-03-02"}
     assert client.post("/cases/new/", same).status_code == 302
@@ -589,88 +572,6 @@ def test_case_pages_in_arabic_are_right_to_left(client, world):
         assert parse(page.content).find("html")[0].attrs == {"lang": "ar", "dir": "rtl"}, url
 
 
-# --- Forms and approvals -------------------------------------------------------------------
-
-
-@pytest.fixture
-def forms_ready(world):
-    pytest.importorskip("amana.cases.formdefs")
-    if not LIFECYCLE:
-        pytest.skip("form lifecycle actions not there yet")
-    simple_forms()
-    return world
-
-
-@needs_lifecycle
-def test_a_form_is_saved_as_a_draft_then_submitted(client, forms_ready):
-    world = forms_ready
-    client = _as(client, world.worker)
-    case_page = client.get(f"/cases/{world.case.pk}/")
-    assert f"/cases/{world.case.pk}/forms/initial_assessment/" in case_page.text
-    url = f"/cases/{world.case.pk}/forms/initial_assessment/"
-    blank = client.get(url)
-    assert blank.status_code == 200 and "Summary" in blank.text
-    assert csp_violations(blank.content) == []
-    draft = client.post(url, {"action": "draft", "seen_on": "2026-01-05"})
-    assert draft.status_code == 302
-    record = FormRecord.objects.get(case=world.case)
-    assert record.status == FormRecord.Status.DRAFT
-    record_url = f"{url}{record.pk}/"
-    assert draft["Location"] == record_url
-    bad = client.post(
-        record_url, {"action": "submit", "seen_on": "2026-01-05", "version": "1", "summary": ""}
-    )
-    assert bad.status_code == 400 and "Summary" in bad.text
-    done = client.post(record_url, {"action": "submit", "seen_on": "2026-01-05", "summary": "Safe with mother",
-                                    "version": "1"})  # fmt: skip
-    assert done.status_code == 302
-    record.refresh_from_db()
-    assert record.status == FormRecord.Status.DONE
-    shown = client.get(record_url)
-    assert (
-        shown.status_code == 200
-        and "Safe with mother" in shown.text
-        and "<textarea" not in shown.text
-    )
-
-
-@needs_lifecycle
-def test_a_stale_form_save_is_refused_with_the_typed_text_kept(client, forms_ready):
-    world = forms_ready
-    record = actions.do_save_form(case=world.case, form_id="initial_assessment", data={"summary": "first"},
-                                  submit=False, actor=world.worker)  # fmt: skip
-    opened = {"action": "draft", "summary": "mine", "initial-summary": "first", "version": "1"}
-    actions.do_save_form(case=world.case, form_id="initial_assessment", data={"summary": "theirs"}, submit=False,
-                         record=record, expected_version=1, actor=world.boss)  # fmt: skip
-    url = f"/cases/{world.case.pk}/forms/initial_assessment/{record.pk}/"
-    page = _as(client, world.worker).post(url, opened)
-    assert page.status_code == 409
-    assert "boss.a" in page.text and "theirs" in page.text and "\nmine</textarea>" in page.text
-    assert 'name="version" value="2"' in page.text
-
-
-@needs_lifecycle
-def test_the_supervisor_approves_or_returns_from_the_inbox(client, forms_ready):
-    world = forms_ready
-    record = actions.do_save_form(case=world.case, form_id="bia", data={"summary": "ok"},
-                                  submit=True, actor=world.worker)  # fmt: skip
-    assert _as(client, world.worker).get("/cases/approvals/").status_code == 403
-    inbox = _as(client, world.boss).get("/cases/approvals/")
-    assert (
-        inbox.status_code == 200
-        and "Test bia" in inbox.text
-        and world.case.case_number in inbox.text
-    )
-    refused = client.post(f"/cases/approvals/{record.pk}/", {"decision": "return", "note": ""})
-    assert refused.status_code == 400 and "Note: say what needs to change" in refused.text
-    done = client.post(f"/cases/approvals/{record.pk}/", {"decision": "approve", "note": ""})
-    assert done.status_code == 302
-    record.refresh_from_db()
-    assert record.status == FormRecord.Status.APPROVED
-    assert client.post(f"/cases/approvals/{record.pk}/", {"decision": "approve"}).status_code == 404
-
-
-@needs_lifecycle
 def test_the_supervisor_reopens_a_closed_case_with_a_reason(client, world):
     Case.objects.filter(pk=world.case.pk).update(status=Case.Status.CLOSED, stage=Case.Stage.CLOSED)
     url = f"/cases/{world.case.pk}/reopen/"

@@ -32,14 +32,10 @@ from django.utils import timezone
 from django.utils.regex_helper import normalize
 
 from amana.accounts.roles import Role
-from amana.cases.actions import (
-    CaseInput,
-    ChildInput,
-    PersonInput,
-    do_register_case,
-    do_save_form,
-)
-from amana.cases.models import Case, CaseAssignment, FormRecord
+from amana.caseforms.actions import do_save_form
+from amana.caseforms.models import FormRecord
+from amana.cases.actions import CaseInput, ChildInput, PersonInput, do_register_case
+from amana.cases.models import Case, CaseAssignment
 from amana.consent.actions import do_record_consent
 from amana.consent.models import ConsentRecord
 from amana.protocol.bench import demo_protocol_path

@@ -8,8 +8,8 @@ APPROVED_STEPS = frozenset({"bia", "case_plan", "closure", "bid"})
 def simple_form(form_id: str) -> None:
     """Store a short form for `form_id` (a step): a required summary, a date, and one field
     for each element the step must record. Labels in English only."""
-    from amana.cases.formdefs import CORE_ELEMENTS, ELEMENTS, FIXED_CODES, validate_definition
-    from amana.cases.models import FormDefinition
+    from amana.caseforms.formdefs import CORE_ELEMENTS, ELEMENTS, FIXED_CODES, validate_definition
+    from amana.caseforms.models import FormDefinition
 
     fields = [
         {"id": "summary", "type": "long_text", "label": {"en": "Summary"}, "required": True,
@@ -38,7 +38,7 @@ def simple_form(form_id: str) -> None:
 
 def simple_forms() -> None:
     """A short form for every step, so the shipped forms are not loaded in their place."""
-    from amana.cases.formdefs import STEPS
+    from amana.caseforms.formdefs import STEPS
 
     for step in STEPS:
         simple_form(step)

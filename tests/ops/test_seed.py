@@ -23,8 +23,6 @@ from amana.cases.models import (
     CaseAssignment,
     CaseNumberCounter,
     Child,
-    Location,
-    Lookup,
     NameToken,
     RelatedPerson,
     Task,
@@ -34,6 +32,7 @@ from amana.cases.search import search_children
 from amana.crypto.fields import encrypted_fields
 from amana.ops import seed as seeding
 from amana.ops.seed import writer as seed_writer
+from amana.refdata.models import Location, Lookup
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 15, tzinfo=UTC)

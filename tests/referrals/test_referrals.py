@@ -176,7 +176,7 @@ def test_the_ledger_cannot_be_changed_on_postgresql(world):
 
 
 def _gbv(case):
-    from amana.cases.models import Lookup
+    from amana.refdata.models import Lookup
 
     case.concerns.add(Lookup.objects.get(kind="protection_concerns", code="gbv"))
     return case

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
-from amana.cases.models import Case, Child, Location, Lookup, Task
+from amana.cases.models import Case, Child, Task
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import do_load_protocol
+from amana.refdata.models import Location, Lookup
 from amana.reports import access
 from amana.reports.tables import age_band, last_months
 from tests.cases.helpers import ensure_lookups, register

@@ -9,9 +9,10 @@ import dataclasses
 import pytest
 
 from amana.accounts.errors import ActionError
-from amana.cases.models import Case, Location
+from amana.cases.models import Case
 from amana.protocol import Decision
 from amana.protocols.models import ProtocolVersion
+from amana.refdata.models import Location
 from amana.sharing import disclosure
 from amana.sharing.disclosure import Intent
 from amana.sharing.models import LedgerEntry

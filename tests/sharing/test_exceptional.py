@@ -14,8 +14,8 @@ from django.utils import timezone
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
-from amana.cases.formdata import write_data
-from amana.cases.models import FormDefinition, FormRecord
+from amana.caseforms.formdata import write_data
+from amana.caseforms.models import FormDefinition, FormRecord
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import load_protocol_file
 from amana.referrals.actions import ReferralInput, decide_referral

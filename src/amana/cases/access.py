@@ -2,7 +2,8 @@
 
 A case is visible to its assigned caseworkers, its supervisor and users explicitly assigned to
 it — never agency-wide, never to another agency. What each of them sees of it depends on their
-roles' visibility per sensitivity class.
+roles' visibility per sensitivity class. The forms of a visible case are read through
+`amana.caseforms.access`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -23,7 +23,7 @@ from amana.accounts.models import User
 from amana.accounts.roles import Role
 from amana.audit.log import write_entry
 from amana.audit.models import Outcome
-from amana.cases.models import Case, FormRecord, Sensitivity, Task
+from amana.cases.models import Case, Sensitivity, Task
 
 ALL_CLASSES = frozenset(Sensitivity)
 ROLE_VISIBILITY: dict[str, frozenset[Sensitivity]] = {
@@ -129,33 +129,6 @@ def _audit_list(actor: User, case_numbers: Iterable[str], origin: str) -> None:
         object_id=f"{len(shown)} cases",
         origin=origin,
         details={"cases": shown},
-    )
-
-
-def case_forms(actor: User, case: Case) -> list[FormRecord]:
-    """The forms of a case the actor has opened with access_case (visibility re-checked)."""
-    if not can_see(actor, case):
-        return []
-    return list(FormRecord.objects.filter(case=case).select_related("form", "created_by"))
-
-
-def readable_form_data(actor: User, record: FormRecord) -> dict[str, Any]:
-    """A form's data as the actor may see it: fields of other sensitivity classes masked."""
-    from amana.cases.formdata import read_data
-    from amana.cases.formdefs import mask
-
-    if not can_see(actor, record.case):
-        raise CaseNotFound
-    shown: dict[str, Any] = mask(record.form.definition, read_data(record), visible_classes(actor))
-    return shown
-
-
-def approvals_inbox(actor: User) -> QuerySet[FormRecord]:
-    """Submitted forms waiting for this supervisor."""
-    return (
-        FormRecord.objects.filter(status=FormRecord.Status.SUBMITTED, case__in=team_cases(actor))
-        .select_related("case", "form", "created_by")
-        .order_by("created_at")
     )
 
 

@@ -1,5 +1,8 @@
 """The only write path for cases. Each action checks permission, runs in one transaction and
-writes its audit entry in that transaction. Personal data never goes into the audit details."""
+writes its audit entry in that transaction. Personal data never goes into the audit details.
+
+The forms of a case are saved, submitted and decided by `amana.caseforms.actions`, which moves
+the case on through `lifecycle`."""
 
 from __future__ import annotations
 
@@ -19,23 +22,18 @@ from amana.audit.models import AuditEntry
 from amana.cases.access import can_see
 from amana.cases.deadlines import due_after
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
-from amana.cases.formdata import write_data
-from amana.cases.lifecycle import approval_settled, complete_step, request_approval, returned
 from amana.cases.models import (
     Case,
     CaseAssignment,
     CaseNumberCounter,
     Child,
-    FormDefinition,
-    FormRecord,
-    Location,
-    Lookup,
     NameToken,
     RelatedPerson,
     Task,
 )
 from amana.cases.names import caregiver_token, name_tokens
 from amana.crypto.keys import index_for
+from amana.refdata.models import Location, Lookup
 
 CONCERNS = "protection_concerns"
 EDITABLE_FIELDS = ("risk_level", "care_arrangement", "location", "is_refugee", "concerns")
@@ -330,148 +328,6 @@ def do_set_supervisor(*, case: Case, supervisor: User, actor: User) -> Case:
         details={"supervisor": str(supervisor.pk)},
     )
     return case
-
-
-# --- Forms and the case-management cycle -------------------------------------------------
-
-
-def _form_errors(
-    definition: dict[str, Any], data: dict[str, Any], *, draft: bool
-) -> dict[str, Any]:
-    """Validated data; a draft may be incomplete but nothing in it may be wrong."""
-    from amana.cases.formdefs import validate_form_data
-
-    clean, errors = validate_form_data(definition, data)
-    if draft:
-        errors = {path: text for path, text in errors.items() if _given(data, path)}
-    if errors:
-        name = sorted(errors)[0]
-        raise ActionError(name, errors[name])
-    return clean
-
-
-def _given(data: dict[str, Any], path: str) -> bool:
-    """Whether the user filled in the field (or the group) an error is about."""
-    top = path.split("[", 1)[0].split(".", 1)[0]
-    return data.get(top) not in (None, "", [], {})
-
-
-def _check_step_allowed(case: Case, definition: dict[str, Any]) -> None:
-    if case.status != Case.Status.OPEN:
-        raise ActionError("case", _("This case is closed. Reopen it first."))
-    if definition.get("refugee_only") and not case.is_refugee:
-        raise ActionError("form", _("This form is for refugee children only."))
-
-
-@transaction.atomic
-def do_save_form(
-    *,
-    case: Case,
-    form_id: str,
-    data: dict[str, Any],
-    submit: bool,
-    record: FormRecord | None = None,
-    expected_version: int | None = None,
-    origin: str = "",
-    actor: User,
-) -> FormRecord:
-    """Save a form of the case as a draft, or submit it (for approval where the step needs it)."""
-    from amana.cases.formdefs import current_form
-
-    require_on_case(actor, Perm.CASE_EDIT, case)
-    if record is None:
-        try:
-            definition_row = current_form(form_id, case.agency)
-        except FormDefinition.DoesNotExist:
-            raise ActionError("form", _("There is no such form.")) from None
-        record = FormRecord(case=case, form=definition_row, created_by=actor)
-    else:
-        record = FormRecord.objects.select_for_update().get(pk=record.pk, case=case)
-        if expected_version is not None and record.version != expected_version:
-            raise EditConflict(*_last_form_change(record))
-        if record.status not in (FormRecord.Status.DRAFT, FormRecord.Status.RETURNED):
-            raise ActionError("form", _("This form was already submitted."))
-    definition = record.form.definition
-    _check_step_allowed(case, definition)
-    clean = _form_errors(definition, data, draft=not submit)
-    needs_approval = definition.get("approval") == "supervisor"
-    if submit and needs_approval and case.supervisor_id is None:
-        raise ActionError(
-            "supervisor", _("Name the case's supervisor before submitting this form.")
-        )
-    write_data(record, clean)
-    record.status = _status_after_save(submit, needs_approval)
-    record.version = (record.version or 0) + (0 if record._state.adding else 1)
-    record.save()
-    step = str(definition.get("step", form_id))
-    if record.status == FormRecord.Status.SUBMITTED:
-        request_approval(case, step, record)
-    elif record.status == FormRecord.Status.DONE:
-        complete_step(case, step, record)
-    write_entry(
-        actor=actor,
-        action="form.submit" if submit else "form.save",
-        object_type="case",
-        object_id=case.pk,
-        origin=origin,
-        details={"form": form_id, "record": str(record.pk), "status": record.status},
-    )
-    return record
-
-
-def _status_after_save(submit: bool, needs_approval: bool) -> str:
-    if not submit:
-        return FormRecord.Status.DRAFT
-    return FormRecord.Status.SUBMITTED if needs_approval else FormRecord.Status.DONE
-
-
-def _last_form_change(record: FormRecord) -> tuple[str, list[str], str]:
-    entry = (
-        AuditEntry.objects.filter(
-            action__in=("form.save", "form.submit"), details__record=str(record.pk)
-        )
-        .order_by("-id")
-        .first()
-    )
-    if entry is None:
-        return ("", [], "")
-    return (entry.actor, [str(entry.details.get("form", ""))], entry.at.isoformat())
-
-
-@transaction.atomic
-def do_decide_form(
-    *, record: FormRecord, approve: bool, note: str = "", origin: str = "", actor: User
-) -> FormRecord:
-    """The case's supervisor approves a submitted form, or returns it with a note."""
-    require(actor, Perm.CASE_APPROVE)
-    record = FormRecord.objects.select_for_update().select_related("case", "form").get(pk=record.pk)
-    case = record.case
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_APPROVE.value)
-    if record.status != FormRecord.Status.SUBMITTED:
-        raise ActionError("form", _("Only a submitted form can be approved or returned."))
-    if record.created_by_id == actor.pk:
-        raise ActionError("form", _("Someone else must approve a form you submitted."))
-    if not approve and not note.strip():
-        raise ActionError("note", _("Say what needs to change."))
-    record.status = FormRecord.Status.APPROVED if approve else FormRecord.Status.RETURNED
-    record.decided_by, record.decided_at, record.decision_note = actor, timezone.now(), note.strip()
-    record.save()
-    approval_settled(case)
-    step = str(record.form.definition.get("step", record.form.form_id))
-    if approve:
-        complete_step(case, step, record)
-    else:
-        returned(case, step)
-    write_entry(
-        actor=actor,
-        action="form.approve" if approve else "form.return",
-        object_type="case",
-        object_id=case.pk,
-        origin=origin,
-        details={"form": record.form.form_id, "record": str(record.pk)},
-    )
-    return record
 
 
 @transaction.atomic

@@ -154,3 +154,20 @@ class CaseDetailView(APIView):
                 status=409,
             )
         return Response(case_view(actor, updated))
+
+
+class DueTasksView(APIView):
+    @extend_schema(
+        operation_id="tasks_due_list",
+        summary="My open tasks due within a week, overdue ones included",
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request)
+        return Response(
+            [
+                {"case": str(t.case_id), "case_number": t.case.case_number, "kind": t.kind,
+                 "due_at": t.due_at.isoformat()}
+                for t in access.due_tasks(actor)
+            ]
+        )  # fmt: skip

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from amana.accounts.models import User
 from amana.cases.deadlines import due_after
-from amana.cases.models import Case, FormRecord, Task
+from amana.cases.models import Case, Task
 
 # step → stage the case reaches when that step's form is completed (or approved).
 STAGE_AFTER: dict[str, str] = {
@@ -39,35 +40,36 @@ def close_tasks(case: Case, kind: str | None = None) -> None:
     open_tasks.update(done_at=timezone.now())
 
 
-def _schedule(case: Case, kind: str, record: FormRecord) -> None:
+def _schedule(case: Case, kind: str, assignee: User) -> None:
     due = due_after(timezone.now(), case.risk_level, DEADLINE_STEP[kind])
-    Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=record.created_by)
+    Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=assignee)
     case.next_due_at = due
 
 
-def complete_step(case: Case, step: str, record: FormRecord) -> None:
-    """The step's form is done (or approved): move the case on and reset its clock."""
+def complete_step(case: Case, step: str, *, done_by: User, closure_reason: str = "") -> None:
+    """The step's form is done (or approved): move the case on and reset its clock.
+
+    `done_by`: who entered the form (the next task is theirs); `closure_reason`: the closure
+    form's reason, for the closure step."""
     if step in TASK_DONE_BY:
         close_tasks(case, TASK_DONE_BY[step])
     if step in STAGE_AFTER:
         case.stage = STAGE_AFTER[step]
     if step in NEXT_TASK and case.status == Case.Status.OPEN:
-        _schedule(case, NEXT_TASK[step], record)
+        _schedule(case, NEXT_TASK[step], done_by)
     if step == "bia":
         case.best_interests_status = Case.BestInterestsStatus.BIA_DONE
     if step == "bid":
         case.best_interests_status = Case.BestInterestsStatus.BID_DONE
     if step == "closure":
-        _close(case, record)
+        _close(case, closure_reason)
     case.save()
 
 
-def _close(case: Case, record: FormRecord) -> None:
-    from amana.cases.formdata import read_data
-
+def _close(case: Case, reason: str) -> None:
     case.status = Case.Status.CLOSED
     case.closed_at = timezone.now()
-    case.closure_reason = str(read_data(record).get("closure_reason", ""))[:64]
+    case.closure_reason = reason[:64]
     case.next_due_at = None
     close_tasks(case)
 
@@ -87,7 +89,7 @@ def close_transferred(case: Case) -> None:
     close_tasks(case)
 
 
-def request_approval(case: Case, step: str, record: FormRecord) -> None:
+def request_approval(case: Case, step: str) -> None:
     Task.objects.create(
         case=case, kind=Task.Kind.APPROVAL, due_at=timezone.now(), assigned_to=case.supervisor
     )

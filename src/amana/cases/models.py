@@ -1,6 +1,8 @@
 """Children, the people around them, and their cases. Personal data is encrypted per field.
 
-Only `access.py` reads these for users and only `actions.py` writes them.
+Only `access.py` reads these for users and only `actions.py` writes them. The places and
+lookup lists a case refers to are reference data (`amana.refdata`); the forms filled in for a
+case are `amana.caseforms`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Agency
 from amana.crypto.fields import EncryptedTextField
+from amana.refdata.models import Location, Lookup
 
 
 class Sensitivity(models.TextChoices):
@@ -21,39 +24,6 @@ class Sensitivity(models.TextChoices):
     SENSITIVE_PERSONAL = "sensitive_personal", _("Sensitive personal")
     PROTECTION = "protection", _("Protection")
     PROCESS = "process", _("Process")
-
-
-class Location(models.Model):
-    """One place in the location hierarchy (country → region → district → camp …)."""
-
-    code = models.CharField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    level = models.PositiveSmallIntegerField(_("level"))
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-
-    class Meta:
-        ordering = ["level", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Lookup(models.Model):
-    """A value of a lookup list: protection concerns, nationalities, services …"""
-
-    kind = models.CharField(_("list"), max_length=64)
-    code = models.CharField(_("code"), max_length=64)
-    label = models.CharField(_("label"), max_length=200)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["kind", "label"]
-        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="unique_lookup")]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Child(models.Model):
@@ -237,72 +207,6 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.year}: {self.last}"
-
-
-class FormDefinition(models.Model):
-    """One version of a form (shipped default or adapted by an agency); never overwritten."""
-
-    form_id = models.CharField(max_length=64)
-    version = models.PositiveIntegerField()
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
-    definition = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["form_id", "agency", "version"], name="unique_form_version"
-            ),
-            models.UniqueConstraint(
-                fields=["form_id", "version"],
-                condition=models.Q(agency__isnull=True),
-                name="unique_shipped_form_version",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.form_id} v{self.version}"
-
-
-class FormRecord(models.Model):
-    """A form filled in for a case, remembering the form version it was entered with."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Awaiting approval")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned for changes")
-        DONE = "done", _("Done")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forms")
-    form = models.ForeignKey(FormDefinition, on_delete=models.PROTECT, related_name="+")
-    data = EncryptedTextField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.form_id_label} for {self.case_id}"
-
-    @property
-    def form_id_label(self) -> str:
-        return self.form.form_id
 
 
 class Task(models.Model):

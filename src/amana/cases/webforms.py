@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from amana.accounts.models import User
-from amana.cases.models import Case, CaseAssignment, Child, Location, Lookup, RelatedPerson
+from amana.cases.models import Case, CaseAssignment, Child, RelatedPerson
+from amana.refdata.models import Location, Lookup
 
 CONCERNS = "protection_concerns"
 MAX_PEOPLE = 10
@@ -429,35 +430,3 @@ class ReopenForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class DecisionForm(forms.Form):
-    DECISIONS = [("approve", _("Approve")), ("return", _("Return for changes"))]
-
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=DECISIONS,
-        error_messages={
-            "required": _("Decision: approve or return the form."),
-            "invalid_choice": _("Decision: approve or return the form."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Note to the caseworker"),
-        required=False,
-        max_length=2000,
-        error_messages={"max_length": _("Note: use at most 2000 characters.")},
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == "return" and not data.get("note"):
-            self.add_error("note", _("Note: say what needs to change before returning the form."))
-        return data
-
-
-class FormRecordMeta(forms.Form):
-    """The hidden part of a case form page: which saved version the person is editing."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

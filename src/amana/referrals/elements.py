@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from amana.cases.formdata import read_data
-from amana.cases.models import Case, FormRecord
+from amana.caseforms.formdata import read_data
+from amana.caseforms.models import FormRecord
+from amana.cases.models import Case
 
 Reader = Callable[[Case], Any]
 DONE = (FormRecord.Status.DONE, FormRecord.Status.APPROVED)

@@ -18,8 +18,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from amana.cases.models import Case, Child, Location, Lookup, Task
+from amana.cases.models import Case, Child, Task
 from amana.protocol.aggregate import as_percentages, suppress_small_cells
+from amana.refdata.models import Location, Lookup
 
 CAMP_LEVEL = 1  # the level of camps in the place lists (country 0 → camp 1 → block 2)
 CONCERN_LIST = "protection_concerns"

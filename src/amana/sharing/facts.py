@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError
-from amana.cases.formdata import read_data
-from amana.cases.models import Case, FormRecord, Location
+from amana.caseforms.formdata import read_data
+from amana.caseforms.models import FormRecord
+from amana.cases.models import Case
 from amana.cases.presenters import age_on
 from amana.consent.access import engine_consent_records
 from amana.protocol import Request
 from amana.protocol.model import BestInterests, Exceptional, Subject
 from amana.protocol.rules.standing import fold_area
+from amana.refdata.models import Location
 from amana.sharing.access import approved_for
 
 if TYPE_CHECKING:

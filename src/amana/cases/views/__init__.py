@@ -1,4 +1,5 @@
-"""The case pages: lists, the registration wizard, the case page, case forms and approvals.
+"""The case pages: lists, the registration wizard and the case page. The forms of a case and
+approvals are `amana.caseforms.views`.
 
 Views are thin: they parse input with `webforms`, read only through `access` and write only
 through `actions`. An `ActionError` goes back to the field it names, `NotAllowed` is a 403 page,
@@ -13,13 +14,8 @@ and `EditConflict` a 409 page saying who changed what and when, with what the pe
     case_facts           what the case page shows of a case
     conflicts            edit conflicts: what moved, and the person's changes rebased
     case_page            the case page and what it posts to
-    form_pages           case forms as pages, built from their definition
-    case_forms           starting, saving, submitting and reading case forms
-    approvals            the supervisor's inbox and decisions
 """
 
-from amana.cases.views.approvals import approvals, decide
-from amana.cases.views.case_forms import case_form_new, case_form_record
 from amana.cases.views.case_page import (
     case_assign,
     case_detail,
@@ -36,17 +32,13 @@ from amana.cases.views.wizard import WIZARD_KEY
 __all__ = [
     "WIZARD_KEY",
     "ErrorItem",
-    "approvals",
     "case_assign",
     "case_detail",
     "case_edit",
-    "case_form_new",
-    "case_form_record",
     "case_list",
     "case_reopen",
     "case_supervisor",
     "case_unassign",
-    "decide",
     "due_list",
     "error_items",
     "guarded",

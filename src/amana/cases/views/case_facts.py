@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 
 from amana.accounts import access as account_access
 from amana.accounts.models import User
+from amana.caseforms.access import case_forms
+from amana.caseforms.formdefs import STEPS, current_form, text_in
+from amana.caseforms.models import FormDefinition
 from amana.cases import access, actions
-from amana.cases.models import Case, FormDefinition, Location, Lookup, Sensitivity
-from amana.cases.views.common import MASK, _age, _lifecycle, _masked, _optional
+from amana.cases.models import Case, Sensitivity
+from amana.cases.views.common import MASK, _age, _masked
+from amana.refdata.models import Location, Lookup
 
 
 def _field_label(name: str) -> str:
@@ -100,13 +104,10 @@ def _colleagues(actor: User, case: Case) -> list[User]:
 
 def _startable_forms(case: Case) -> list[dict[str, str]]:
     """The forms a caseworker may start on this case, titled in the active language."""
-    steps = _optional("amana.cases.formdefs", "STEPS")
-    current_form = _optional("amana.cases.formdefs", "current_form")
-    text_in = _optional("amana.cases.formdefs", "text_in")
-    if steps is None or current_form is None or case.status != Case.Status.OPEN:
+    if case.status != Case.Status.OPEN:
         return []
     found = []
-    for form_id in steps:
+    for form_id in STEPS:
         if form_id == "registration":
             continue
         try:
@@ -120,10 +121,6 @@ def _startable_forms(case: Case) -> list[dict[str, str]]:
 
 
 def _record_rows(actor: User, case: Case) -> list[dict[str, Any]]:
-    case_forms = _lifecycle("case_forms")
-    if case_forms is None or _optional("amana.cases.formdefs", "text_in") is None:
-        return []
-    text_in = _optional("amana.cases.formdefs", "text_in")
     return [
         {
             "record": record,

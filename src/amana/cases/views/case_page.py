@@ -29,8 +29,6 @@ from amana.cases.views.case_facts import (
 from amana.cases.views.common import (
     _actor,
     _forbidden,
-    _lifecycle,
-    _not_found,
     _to_field,
     error_items,
     guarded,
@@ -45,8 +43,7 @@ def _render_case(
     can_edit = actor.has_permission(Perm.CASE_EDIT) and case.status == Case.Status.OPEN
     is_supervisor = case.supervisor_id == actor.pk and actor.has_permission(Perm.CASE_ASSIGN)
     can_reopen = (
-        _lifecycle("do_reopen_case") is not None
-        and case.status == Case.Status.CLOSED
+        case.status == Case.Status.CLOSED
         and case.supervisor_id == actor.pk
         and actor.has_permission(Perm.CASE_CLOSE)
     )
@@ -201,14 +198,11 @@ def case_supervisor(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
     actor = _actor(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
-    reopen = _lifecycle("do_reopen_case")
-    if reopen is None:
-        return _not_found(request)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return _render_case(request, actor, case, reopen_form=form, status=400)
     try:
-        reopen(
+        actions.do_reopen_case(
             case=case, reason=form.cleaned_data["reason"], origin=origin_of(request), actor=actor
         )
     except ActionError as error:

@@ -3,7 +3,6 @@ turns a refused or unknown case into them, error summaries and masked values."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from amana.accounts.models import User
-from amana.cases import access, actions
+from amana.cases import access
 from amana.cases.errors import ActionError, NotAllowed
 from amana.cases.models import Sensitivity
 
@@ -60,19 +59,6 @@ def _is_htmx(request: HttpRequest) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
-
-
-def _optional(module: str, name: str) -> Any:
-    """A function another part of Amana may not provide yet; None until it does."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
-def _lifecycle(name: str) -> Any:
-    """A form lifecycle function of actions.py or access.py, None if it is not there."""
-    return getattr(actions, name, None) or getattr(access, name, None)
 
 
 def _to_field(form: forms.Form, error: ActionError) -> None:

@@ -21,14 +21,13 @@ from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases import access, actions
 from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
+from amana.cases.search import search_children
 from amana.cases.views.common import (
     _actor,
     _age,
     _forbidden,
     _is_htmx,
-    _lifecycle,
     _masked,
-    _optional,
     error_items,
 )
 from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
@@ -108,11 +107,10 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
     filter_form = CaseFilterForm(params)
     filters = filter_form.valid_filters()
     search_form = CaseSearchForm(request.POST if by_post else None)
-    search = _optional("amana.cases.search", "search_children")
     query = search_form.cleaned_data["q"] if by_post and search_form.is_valid() else ""
     cases = _filtered(access.team_cases(actor) if team else access.visible_cases(actor), filters)
-    if query and search is not None:
-        cases = search(cases, query)
+    if query:
+        cases = search_children(cases, query)
     cases = _ordered(cases)
     if team:
         cases = cases.prefetch_related("assignments__user")
@@ -125,8 +123,8 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         "rows": _rows(actor, page.object_list, team=team),
         "filter_form": filter_form,
         "search_form": search_form,
-        "search_available": search is not None,
-        "searching": bool(query and search is not None),
+        "search_available": True,
+        "searching": bool(query),
         "filters": filters,
         "filter_query": filter_query,
         "list_url": list_url,
@@ -157,17 +155,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 def _due_tasks(actor: User) -> QuerySet[Task]:
-    due_tasks = _lifecycle("due_tasks")
-    if due_tasks is not None:
-        tasks: QuerySet[Task] = due_tasks(actor, days=DUE_DAYS)
-        return tasks
-    until = timezone.now() + timedelta(days=DUE_DAYS)
-    return Task.objects.filter(
-        assigned_to=actor,
-        done_at__isnull=True,
-        due_at__lte=until,
-        case__in=access.visible_cases(actor),
-    ).order_by("due_at")
+    return access.due_tasks(actor, days=DUE_DAYS)
 
 
 @require_http_methods(["GET", "HEAD"])

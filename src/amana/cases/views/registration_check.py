@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from amana.accounts.models import User
 from amana.cases import access, actions
-from amana.cases.views.common import _optional
+from amana.cases.duplicates import possible_duplicates
 from amana.cases.views.wizard import CAREGIVING
 from amana.cases.webforms import ChildForm, PersonForm, RegisterCaseForm
 
@@ -43,11 +43,7 @@ def _score_text(score: Any) -> str:
 
 
 def _candidates(actor: User, child: ChildForm, people: list[PersonForm]) -> list[Candidate] | None:
-    """Possible duplicates, by case number only; linked where the actor may open the case.
-    None while Amana has no duplicate check."""
-    finder = _optional("amana.cases.duplicates", "possible_duplicates")
-    if finder is None:
-        return None
+    """Possible duplicates, by case number only; linked where the actor may open the case."""
     born = child.cleaned_data.get("date_of_birth")
     caregivers = [
         str(form.cleaned_data["full_name"])
@@ -60,7 +56,7 @@ def _candidates(actor: User, child: ChildForm, people: list[PersonForm]) -> list
         )
     ]
     found = list(
-        finder(
+        possible_duplicates(
             agency=actor.agency,
             full_name=child.cleaned_data["full_name"],
             birth_year=born.year if born else None,

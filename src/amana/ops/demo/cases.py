@@ -24,10 +24,9 @@ from typing import Any
 
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Role
+from amana.caseforms.formdefs import ensure_default_forms
 from amana.cases.actions import CaseInput, ChildInput, PersonInput, do_register_case
-from amana.cases.formdefs import ensure_default_forms
-from amana.cases.imports import import_locations, import_lookups, load_samples
-from amana.cases.models import Case, Location, Lookup
+from amana.cases.models import Case
 from amana.ops.seed.mix import (
     AGENCY_WEIGHTS,
     BLOCKS_PER_CAMP,
@@ -41,6 +40,8 @@ from amana.ops.seed.mix import (
 from amana.ops.seed.planner import CasePlan, Planner
 from amana.ops.seed.reference import Reference
 from amana.ops.seed.run import today_start
+from amana.refdata.imports import import_locations, import_lookups, load_samples
+from amana.refdata.models import Location, Lookup
 
 DEMO_CASES = 200
 DEMO_SEED = 2026

@@ -11,7 +11,6 @@ from django.db import transaction
 
 from amana.accounts.models import Agency, RoleGrant, User
 from amana.accounts.roles import Role
-from amana.cases.models import Location, Lookup
 from amana.ops.demo.spec import demo_agencies
 from amana.ops.seed.mix import (
     AGENCY_WEIGHTS,
@@ -24,6 +23,7 @@ from amana.ops.seed.mix import (
     NATIONALITIES_KIND,
     NATIONALITY_LABELS,
 )
+from amana.refdata.models import Location, Lookup
 
 
 @dataclass

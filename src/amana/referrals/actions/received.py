@@ -21,7 +21,8 @@ from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.cases.actions import CONCERNS, CaseInput, ChildInput, PersonInput, do_register_case
 from amana.cases.lifecycle import close_transferred
-from amana.cases.models import Case, Child, Location, Lookup, RelatedPerson
+from amana.cases.models import Case, Child, RelatedPerson
+from amana.refdata.models import Location, Lookup
 from amana.referrals.models import Referral
 from amana.referrals.policy import can_open_transferred_case
 

@@ -1,0 +1,160 @@
+"""REST API for a case's forms and a supervisor's approvals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from amana.accounts.models import User
+from amana.audit.log import origin_of
+from amana.caseforms import access as form_access
+from amana.caseforms import actions
+from amana.caseforms.models import FormRecord
+from amana.cases import access
+from amana.cases.errors import ActionError, EditConflict, NotAllowed
+
+
+class FormIn(serializers.Serializer[Any]):
+    form_id = serializers.CharField(max_length=64)
+    values = serializers.DictField(help_text="the form's fields by id")
+    submit = serializers.BooleanField(default=False)
+
+
+class FormUpdateIn(serializers.Serializer[Any]):
+    values = serializers.DictField(help_text="the form's fields by id")
+    submit = serializers.BooleanField(default=False)
+    version = serializers.IntegerField(min_value=1)
+
+
+class DecisionIn(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def record_view(actor: User, record: FormRecord) -> dict[str, Any]:
+    return {
+        "id": str(record.pk),
+        "form_id": record.form.form_id,
+        "form_version": record.form.version,
+        "status": record.status,
+        "version": record.version,
+        "created_by": record.created_by.username,
+        "decision_note": record.decision_note,
+        "values": form_access.readable_form_data(actor, record),
+    }
+
+
+def _refused(exc: Exception) -> Response:
+    if isinstance(exc, ActionError):
+        return Response({"error": str(exc.message), "field": exc.field}, status=400)
+    if isinstance(exc, EditConflict):
+        return Response(
+            {"error": "this form was changed after you opened it", "changed_by": exc.changed_by,
+             "changed_at": exc.at},
+            status=409,
+        )  # fmt: skip
+    return Response({"error": "you may not do this"}, status=403)
+
+
+class CaseFormsView(APIView):
+    @extend_schema(
+        operation_id="case_forms_list",
+        summary="The forms of a case, masked for the reader",
+        responses={200: dict},
+    )
+    def get(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access.access_case(actor, case_id, origin=origin_of(request._request))
+        return Response([record_view(actor, r) for r in form_access.case_forms(actor, case)])
+
+    @extend_schema(request=FormIn, responses={201: dict, 400: dict, 403: dict})
+    def post(self, request: Request, case_id: str) -> Response:
+        actor = _actor(request)
+        case = access.access_case(actor, case_id, origin=origin_of(request._request))
+        body = FormIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        given = body.validated_data
+        try:
+            record = actions.do_save_form(
+                case=case,
+                form_id=given["form_id"],
+                data=given["values"],
+                submit=given["submit"],
+                origin=origin_of(request._request),
+                actor=actor,
+            )
+        except (ActionError, EditConflict, NotAllowed) as exc:
+            return _refused(exc)
+        return Response(record_view(actor, record), status=201)
+
+
+class CaseFormView(APIView):
+    @extend_schema(request=FormUpdateIn, responses={200: dict, 400: dict, 409: dict})
+    def put(self, request: Request, case_id: str, record_id: str) -> Response:
+        actor = _actor(request)
+        case = access.access_case(actor, case_id, origin=origin_of(request._request))
+        forms = form_access.case_forms(actor, case)
+        record = next((r for r in forms if str(r.pk) == record_id), None)
+        if record is None:
+            raise access.CaseNotFound
+        body = FormUpdateIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            saved = actions.do_save_form(
+                case=case, form_id=record.form.form_id, data=body.validated_data["values"],
+                submit=body.validated_data["submit"], record=record,
+                expected_version=body.validated_data["version"],
+                origin=origin_of(request._request), actor=actor,
+            )  # fmt: skip
+        except (ActionError, EditConflict, NotAllowed) as exc:
+            return _refused(exc)
+        return Response(record_view(actor, saved))
+
+
+class ApprovalsView(APIView):
+    @extend_schema(
+        operation_id="approvals_list",
+        summary="Forms waiting for my approval",
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        actor = _actor(request)
+        return Response(
+            [
+                {"record": str(r.pk), "case": str(r.case_id), "case_number": r.case.case_number,
+                 "form_id": r.form.form_id, "submitted_by": r.created_by.username}
+                for r in form_access.approvals_inbox(actor)
+            ]
+        )  # fmt: skip
+
+
+class ApprovalView(APIView):
+    @extend_schema(request=DecisionIn, responses={200: dict, 400: dict, 403: dict, 404: dict})
+    def post(self, request: Request, record_id: str) -> Response:
+        actor = _actor(request)
+        record = next(
+            (r for r in form_access.approvals_inbox(actor) if str(r.pk) == record_id), None
+        )
+        if record is None:
+            raise access.CaseNotFound
+        body = DecisionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = actions.do_decide_form(
+                record=record, approve=body.validated_data["approve"],
+                note=body.validated_data["note"], origin=origin_of(request._request), actor=actor,
+            )  # fmt: skip
+        except (ActionError, NotAllowed) as exc:
+            return _refused(exc)
+        return Response(record_view(actor, decided))

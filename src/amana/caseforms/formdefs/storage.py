@@ -1,0 +1,88 @@
+"""The shipped form set (`forms_data/<step>.yaml`) and stored versions: storing the shipped
+forms, the form a new record uses, the number of an adaptation."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any, Final
+
+from django.db import transaction
+from django.db.models import Max
+
+from amana.accounts.models import Agency
+from amana.caseforms.formdefs.checking import parse_definition_text
+from amana.caseforms.formdefs.schema import STEPS
+from amana.caseforms.models import FormDefinition
+
+SHIPPED_FORMS: Final = STEPS  # one file per step: forms_data/<step>.yaml
+
+
+def shipped_text(form_id: str) -> str:
+    files = resources.files("amana.caseforms").joinpath("forms_data")
+    return files.joinpath(f"{form_id}.yaml").read_text(encoding="utf-8")
+
+
+def load_shipped(form_id: str) -> dict[str, Any]:
+    """The shipped definition of `form_id`, validated and normalised."""
+    # `shipped_text` is read through the package, where a test may replace it.
+    from amana.caseforms import formdefs
+
+    if form_id not in SHIPPED_FORMS:
+        raise KeyError(form_id)
+    return parse_definition_text(formdefs.shipped_text(form_id), f"forms_data/{form_id}.yaml")
+
+
+@transaction.atomic
+def ensure_default_forms() -> list[FormDefinition]:
+    """Store each shipped form as version 1 (agency None). Running it again stores nothing;
+    a shipped file that changed in a new release of Amana is stored as the next version."""
+    from amana.audit.log import write_entry
+
+    stored: list[FormDefinition] = []
+    for form_id in SHIPPED_FORMS:
+        definition = load_shipped(form_id)
+        shipped = FormDefinition.objects.select_for_update().filter(
+            form_id=form_id, agency__isnull=True
+        )
+        latest = shipped.order_by("-version").first()
+        if latest is not None and latest.definition == definition:
+            stored.append(latest)
+            continue
+        version = (latest.version + 1) if latest is not None else 1
+        row = FormDefinition.objects.create(
+            form_id=form_id, version=version, agency=None, definition=definition
+        )
+        write_entry(
+            actor=None,
+            action="form.ship",
+            object_type="form",
+            object_id=f"{form_id}@{version}",
+            details={"form_id": form_id, "version": version},
+        )
+        stored.append(row)
+    return stored
+
+
+def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
+    """The form a new record of `agency` uses: the agency's newest adaptation, else the newest
+    shipped version. Raises FormDefinition.DoesNotExist for an unknown form."""
+    rows = FormDefinition.objects.filter(form_id=form_id)
+    if agency is not None:
+        adapted = rows.filter(agency=agency).order_by("-version").first()
+        if adapted is not None:
+            return adapted
+    shipped = rows.filter(agency__isnull=True).order_by("-version").first()
+    if shipped is None and form_id in SHIPPED_FORMS:
+        ensure_default_forms()
+        shipped = rows.filter(agency__isnull=True).order_by("-version").first()
+    if shipped is None:
+        raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
+    return shipped
+
+
+def next_version(form_id: str, agency: Agency) -> int:
+    """The number an agency's next adaptation gets: after the shipped and its own versions."""
+    rows = FormDefinition.objects.filter(form_id=form_id)
+    shipped = rows.filter(agency__isnull=True).aggregate(top=Max("version"))["top"] or 0
+    own = rows.filter(agency=agency).aggregate(top=Max("version"))["top"] or 0
+    return max(shipped, own) + 1
