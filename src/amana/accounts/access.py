@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from amana.accounts.models import User
 from amana.accounts.roles import Perm, Role
+from amana.audit.lookup import as_uuid
 
 
 def is_system_admin(actor: User) -> bool:
@@ -27,14 +26,11 @@ def visible_users(actor: User) -> QuerySet[User]:
 
 def access_user(actor: User, user_id: object) -> User:
     """One visible user, or not-found whether or not the account exists."""
-    try:
-        key = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id))
-    except ValueError as exc:
-        raise Http404 from exc
-    try:
-        return visible_users(actor).get(pk=key)
-    except User.DoesNotExist as exc:
-        raise Http404 from exc
+    key = as_uuid(user_id)
+    user = visible_users(actor).filter(pk=key).first() if key is not None else None
+    if user is None:
+        raise Http404
+    return user
 
 
 def manageable_users(actor: User) -> QuerySet[User]:
