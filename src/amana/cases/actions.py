@@ -1,5 +1,6 @@
-"""The only write path for cases. Each action checks permission, runs in one transaction and
-writes its audit entry in that transaction. Personal data never goes into the audit details."""
+"""The only write path for cases. Each action asks its predicate of `policy.py` (the one the
+case pages ask too), runs in one transaction and writes its audit entry in that transaction.
+Personal data never goes into the audit details."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm, Role
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
-from amana.cases.access import can_see
+from amana.cases import policy
 from amana.cases.deadlines import due_after
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
 from amana.cases.formdata import write_data
@@ -72,15 +73,9 @@ class CaseInput:
     is_refugee: bool = False
 
 
-def require(actor: User, perm: Perm) -> None:
-    if not actor.has_permission(perm):
-        raise NotAllowed(perm.value)
-
-
-def require_on_case(actor: User, perm: Perm, case: Case) -> None:
-    """The permission, and the case is one the actor works on (assigned or supervising)."""
-    require(actor, perm)
-    if not can_see(actor, case):
+def refuse_unless(allowed: bool, perm: Perm) -> None:
+    """Refuse unless the policy predicate (`amana.cases.policy`) allowed the action."""
+    if not allowed:
         raise NotAllowed(perm.value)
 
 
@@ -186,7 +181,7 @@ def do_register_case(
 
     `dismissed_duplicates`: case numbers the caseworker checked and found to be other children.
     """
-    require(actor, Perm.CASE_CREATE)
+    refuse_unless(policy.can_register_case(actor), Perm.CASE_CREATE)
     _check_child(child)
     concerns, location = _check_case(case)
     agency = actor.agency
@@ -243,7 +238,7 @@ def do_update_case(
     *, case: Case, changes: dict[str, Any], expected_version: int, origin: str = "", actor: User
 ) -> Case:
     """Change the case's own facts. A save based on an old version is refused, never merged."""
-    require_on_case(actor, Perm.CASE_EDIT, case)
+    refuse_unless(policy.can_edit_case(actor, case), Perm.CASE_EDIT)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ActionError(unknown[0], _("This field cannot be changed here."))
@@ -281,9 +276,7 @@ def do_assign_case(
     *, case: Case, user: User, role: str = CaseAssignment.Role.CASEWORKER, actor: User
 ) -> CaseAssignment:
     """A supervisor gives the case to a colleague of the same agency."""
-    require(actor, Perm.CASE_ASSIGN)
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_ASSIGN.value)
+    refuse_unless(policy.can_assign_case(actor, case), Perm.CASE_ASSIGN)
     if user.agency_id != case.agency_id or not user.is_active:
         raise ActionError("user", _("Choose an active colleague of the case's agency."))
     if role not in CaseAssignment.Role.values:
@@ -303,9 +296,7 @@ def do_assign_case(
 
 @transaction.atomic
 def do_unassign_case(*, case: Case, user: User, actor: User) -> None:
-    require(actor, Perm.CASE_ASSIGN)
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_ASSIGN.value)
+    refuse_unless(policy.can_assign_case(actor, case), Perm.CASE_ASSIGN)
     CaseAssignment.objects.filter(case=case, user=user).delete()
     write_entry(
         actor=actor,
@@ -319,7 +310,7 @@ def do_unassign_case(*, case: Case, user: User, actor: User) -> None:
 @transaction.atomic
 def do_set_supervisor(*, case: Case, supervisor: User, actor: User) -> Case:
     """The case's caseworker or current supervisor names its supervisor."""
-    require_on_case(actor, Perm.CASE_EDIT, case)
+    refuse_unless(policy.can_edit_case(actor, case), Perm.CASE_EDIT)
     case.supervisor = _supervisor_for(case.agency, supervisor)
     case.save(update_fields=["supervisor", "updated_at"])
     write_entry(
@@ -357,7 +348,7 @@ def _given(data: dict[str, Any], path: str) -> bool:
 
 
 def _check_step_allowed(case: Case, definition: dict[str, Any]) -> None:
-    if case.status != Case.Status.OPEN:
+    if not policy.is_open(case):
         raise ActionError("case", _("This case is closed. Reopen it first."))
     if definition.get("refugee_only") and not case.is_refugee:
         raise ActionError("form", _("This form is for refugee children only."))
@@ -378,7 +369,7 @@ def do_save_form(
     """Save a form of the case as a draft, or submit it (for approval where the step needs it)."""
     from amana.cases.formdefs import current_form
 
-    require_on_case(actor, Perm.CASE_EDIT, case)
+    refuse_unless(policy.can_edit_case(actor, case), Perm.CASE_EDIT)
     if record is None:
         try:
             definition_row = current_form(form_id, case.agency)
@@ -443,11 +434,9 @@ def do_decide_form(
     *, record: FormRecord, approve: bool, note: str = "", origin: str = "", actor: User
 ) -> FormRecord:
     """The case's supervisor approves a submitted form, or returns it with a note."""
-    require(actor, Perm.CASE_APPROVE)
     record = FormRecord.objects.select_for_update().select_related("case", "form").get(pk=record.pk)
     case = record.case
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_APPROVE.value)
+    refuse_unless(policy.can_approve_case_forms(actor, case), Perm.CASE_APPROVE)
     if record.status != FormRecord.Status.SUBMITTED:
         raise ActionError("form", _("Only a submitted form can be approved or returned."))
     if record.created_by_id == actor.pk:
@@ -477,10 +466,8 @@ def do_decide_form(
 @transaction.atomic
 def do_reopen_case(*, case: Case, reason: str, origin: str = "", actor: User) -> Case:
     """A closed case opens again (new concerns, a failed closure); the supervisor decides."""
-    require(actor, Perm.CASE_CLOSE)
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_CLOSE.value)
-    if case.status != Case.Status.CLOSED:
+    refuse_unless(policy.can_reopen_case(actor, case), Perm.CASE_CLOSE)
+    if not policy.is_closed(case):
         raise ActionError("case", _("Only a closed case can be reopened."))
     if not reason.strip():
         raise ActionError("reason", _("Say why the case is reopened."))
