@@ -5,21 +5,18 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from amana.accounts import policy
 from amana.accounts.models import User
-from amana.accounts.roles import Perm, Role
+from amana.accounts.roles import Role
 from amana.audit.lookup import as_uuid
-
-
-def is_system_admin(actor: User) -> bool:
-    return Role.SYSTEM_ADMIN in actor.roles
 
 
 def visible_users(actor: User) -> QuerySet[User]:
     """Agency admins and supervisors see their own agency's users; system admins see all."""
-    if not actor.has_permission(Perm.USER_VIEW):
+    if not policy.can_view_users(actor):
         return User.objects.none()
     users = User.objects.select_related("agency").prefetch_related("role_grants")
-    if is_system_admin(actor):
+    if policy.is_system_admin(actor):
         return users
     return users.filter(agency_id=actor.agency_id)
 
@@ -35,9 +32,9 @@ def access_user(actor: User, user_id: object) -> User:
 
 def manageable_users(actor: User) -> QuerySet[User]:
     """Accounts the actor may change: own agency for agency admins, all for system admins."""
-    if not actor.has_permission(Perm.USER_MANAGE):
+    if not policy.can_manage_users(actor):
         return User.objects.none()
-    if is_system_admin(actor):
+    if policy.is_system_admin(actor):
         return User.objects.all()
     return User.objects.filter(agency_id=actor.agency_id)
 
