@@ -2,46 +2,39 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db.models import QuerySet
 from django.http import Http404
 
+from amana.accounts import policy
 from amana.accounts.models import User
-from amana.accounts.roles import Perm, Role
-
-
-def is_system_admin(actor: User) -> bool:
-    return Role.SYSTEM_ADMIN in actor.roles
+from amana.accounts.roles import Role
+from amana.audit.lookup import as_uuid
 
 
 def visible_users(actor: User) -> QuerySet[User]:
     """Agency admins and supervisors see their own agency's users; system admins see all."""
-    if not actor.has_permission(Perm.USER_VIEW):
+    if not policy.can_view_users(actor):
         return User.objects.none()
     users = User.objects.select_related("agency").prefetch_related("role_grants")
-    if is_system_admin(actor):
+    if policy.is_system_admin(actor):
         return users
     return users.filter(agency_id=actor.agency_id)
 
 
 def access_user(actor: User, user_id: object) -> User:
     """One visible user, or not-found whether or not the account exists."""
-    try:
-        key = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id))
-    except ValueError as exc:
-        raise Http404 from exc
-    try:
-        return visible_users(actor).get(pk=key)
-    except User.DoesNotExist as exc:
-        raise Http404 from exc
+    key = as_uuid(user_id)
+    user = visible_users(actor).filter(pk=key).first() if key is not None else None
+    if user is None:
+        raise Http404
+    return user
 
 
 def manageable_users(actor: User) -> QuerySet[User]:
     """Accounts the actor may change: own agency for agency admins, all for system admins."""
-    if not actor.has_permission(Perm.USER_MANAGE):
+    if not policy.can_manage_users(actor):
         return User.objects.none()
-    if is_system_admin(actor):
+    if policy.is_system_admin(actor):
         return User.objects.all()
     return User.objects.filter(agency_id=actor.agency_id)
 

@@ -1,4 +1,5 @@
-"""The only write path for agencies, users and roles. Each action audits in its transaction."""
+"""The only write path for agencies, users, roles and second factors. Each action asks its
+predicate of `policy.py` (the one the pages ask too) and audits in its transaction."""
 
 from __future__ import annotations
 
@@ -8,25 +9,21 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amana.accounts import policy
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import Agency, RoleGrant, User
 from amana.accounts.roles import Perm, Role
 from amana.audit.log import write_entry
 
-ADMIN_ONLY_ROLES = frozenset({Role.SYSTEM_ADMIN.value})
+TOTP_DEVICE_NAME = "authenticator"
 
 
-def _require(actor: User, perm: Perm) -> None:
-    if not actor.has_permission(perm):
+def _refuse_unless(allowed: bool, perm: Perm) -> None:
+    """Refuse unless the policy predicate (`amana.accounts.policy`) allowed the action."""
+    if not allowed:
         raise NotAllowed(perm.value)
-
-
-def _require_agency_scope(actor: User, agency: Agency) -> None:
-    if Role.SYSTEM_ADMIN in actor.roles:
-        return
-    if actor.agency_id != agency.pk:
-        raise NotAllowed(Perm.USER_MANAGE.value)
 
 
 def _clean_roles(actor: User, roles: Iterable[str]) -> list[str]:
@@ -36,7 +33,7 @@ def _clean_roles(actor: User, roles: Iterable[str]) -> list[str]:
     unknown = [role for role in chosen if role not in Role.values]
     if unknown:
         raise ActionError("roles", _("Unknown role: %(role)s") % {"role": unknown[0]})
-    if ADMIN_ONLY_ROLES.intersection(chosen) and Role.SYSTEM_ADMIN not in actor.roles:
+    if not all(policy.can_grant_role(actor, role) for role in chosen):
         raise ActionError("roles", _("Only a system administrator can grant that role."))
     return chosen
 
@@ -55,7 +52,7 @@ def do_create_agency(
     """Create an agency. `actor` None is the operator at the command line (demo, set-up).
     `case_prefix` starts its case numbers (empty: the slug in capitals)."""
     if actor is not None:
-        _require(actor, Perm.AGENCY_MANAGE)
+        _refuse_unless(policy.can_create_agency(actor), Perm.AGENCY_MANAGE)
     if kind not in Agency.Kind.values:
         raise ActionError(
             "kind", _("Expected one of: %(kinds)s") % {"kinds": ", ".join(Agency.Kind.values)}
@@ -85,8 +82,7 @@ def do_create_user(
     """Create an account in `agency`. Agency admins may only create users in their own agency."""
     bootstrap = actor is None
     if actor is not None:
-        _require(actor, Perm.USER_MANAGE)
-        _require_agency_scope(actor, agency)
+        _refuse_unless(policy.can_manage_agency_users(actor, agency.pk), Perm.USER_MANAGE)
         chosen = _clean_roles(actor, roles)
     else:
         chosen = sorted(set(roles))
@@ -115,8 +111,7 @@ def do_create_user(
 
 @transaction.atomic
 def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
-    _require(actor, Perm.USER_MANAGE)
-    _require_agency_scope(actor, user.agency)
+    _refuse_unless(policy.can_manage_user(actor, user), Perm.USER_MANAGE)
     chosen = _clean_roles(actor, roles)
     if user.pk == actor.pk and Role.AGENCY_ADMIN in actor.roles and Role.AGENCY_ADMIN not in chosen:
         raise ActionError("roles", _("You cannot remove your own administrator role."))
@@ -137,8 +132,7 @@ def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
 
 @transaction.atomic
 def do_deactivate_user(*, user: User, actor: User) -> User:
-    _require(actor, Perm.USER_MANAGE)
-    _require_agency_scope(actor, user.agency)
+    _refuse_unless(policy.can_manage_user(actor, user), Perm.USER_MANAGE)
     if user.pk == actor.pk:
         raise ActionError("user", _("You cannot deactivate your own account."))
     user.is_active = False
@@ -157,3 +151,49 @@ def do_record_login(*, user: User, outcome: str, origin: str) -> None:
         outcome=outcome,
         origin=origin,
     )
+
+
+@transaction.atomic
+def do_start_totp_enrolment(*, resume: object = None, origin: str = "", actor: User) -> TOTPDevice:
+    """The authenticator the actor is setting up: the unconfirmed one they began (`resume`, its
+    id kept in their session), else a new one, its creation audited. It counts as a second
+    factor only once `do_confirm_totp_device` confirms it."""
+    device: TOTPDevice | None = None
+    if isinstance(resume, int):
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False, pk=resume).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
+        write_entry(
+            actor=actor,
+            action="auth.totp_enrol",
+            object_type="user",
+            object_id=actor.pk,
+            origin=origin,
+            details={"device": device.pk},
+        )
+    return device
+
+
+@transaction.atomic
+def do_confirm_totp_device(
+    *, device: TOTPDevice, token: str, origin: str = "", actor: User
+) -> bool:
+    """Confirm the actor's new authenticator with a code it shows; False (nothing confirmed,
+    django-otp's throttle counting the failure) when the code is wrong."""
+    if device.user_id != actor.pk:
+        raise NotAllowed("TOTP_DEVICE")
+    if device.confirmed:
+        raise ActionError("token", _("This authenticator is already set up."))
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    write_entry(
+        actor=actor,
+        action="auth.totp_confirm",
+        object_type="user",
+        object_id=actor.pk,
+        origin=origin,
+        details={"device": device.pk},
+    )
+    return True

@@ -1,8 +1,13 @@
-"""Roles and the permissions they grant. One enum of permissions, AREA_ACTION."""
+"""Roles and what they grant, in one table: for each role, its permissions (one enum of
+permissions, AREA_ACTION) and the sensitivity classes of case data it reads unmasked."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,52 +46,112 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
+# The sensitivity classes of case data: the values of `amana.cases.models.Sensitivity`
+# (tests/accounts/test_role_matrix.py checks that both name the same four classes).
+IDENTIFYING = "identifying"
+SENSITIVE_PERSONAL = "sensitive_personal"
+PROTECTION = "protection"
+PROCESS = "process"
+SENSITIVITY_CLASSES: Final = frozenset({IDENTIFYING, SENSITIVE_PERSONAL, PROTECTION, PROCESS})
+
+
+@dataclass(frozen=True)
+class RoleRights:
+    """What one role grants: the permissions it holds, and the sensitivity classes of a
+    visible case's data it reads unmasked."""
+
+    permissions: frozenset[Perm]
+    reads: frozenset[str]
+
+
 P = Perm
-ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.CASEWORKER: frozenset(
-        {
-            P.CASE_VIEW,
-            P.CASE_CREATE,
-            P.CASE_EDIT,
-            P.CONSENT_RECORD,
-            P.REFERRAL_SEND,
-            P.REFERRAL_RECEIVE,
-            P.SHARING_CHECK,
-            P.PROTOCOL_VIEW,
-        }
-    ),
-    Role.SUPERVISOR: frozenset(
-        {
-            P.CASE_VIEW,
-            P.CASE_CREATE,
-            P.CASE_EDIT,
-            P.CASE_ASSIGN,
-            P.CASE_APPROVE,
-            P.CASE_CLOSE,
-            P.CONSENT_RECORD,
-            P.CONSENT_OVERRIDE,
-            P.REFERRAL_SEND,
-            P.REFERRAL_RECEIVE,
-            P.SHARING_CHECK,
-            P.PROTOCOL_VIEW,
-            P.REPORT_VIEW,
-            P.USER_VIEW,
-        }
-    ),
-    Role.DP_FOCAL_POINT: frozenset(
-        {P.SHARING_CHECK, P.PROTOCOL_VIEW, P.AUDIT_VIEW, P.BREACH_MANAGE, P.USER_VIEW}
-    ),
-    Role.IM_OFFICER: frozenset({P.REPORT_VIEW, P.FORM_MANAGE, P.PROTOCOL_VIEW}),
-    Role.COORDINATOR: frozenset({P.REPORT_VIEW, P.PROTOCOL_VIEW, P.PROTOCOL_MANAGE}),
-    Role.AGENCY_ADMIN: frozenset({P.USER_VIEW, P.USER_MANAGE, P.FORM_MANAGE, P.AUDIT_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset(
-        {P.AGENCY_MANAGE, P.USER_VIEW, P.USER_MANAGE, P.PROTOCOL_MANAGE, P.AUDIT_VIEW}
-    ),
-}
+# The one table of roles: for each role, its permissions and the classes it may read.
+ROLES: Final[Mapping[str, RoleRights]] = MappingProxyType(
+    {
+        Role.CASEWORKER: RoleRights(
+            permissions=frozenset(
+                {
+                    P.CASE_VIEW,
+                    P.CASE_CREATE,
+                    P.CASE_EDIT,
+                    P.CONSENT_RECORD,
+                    P.REFERRAL_SEND,
+                    P.REFERRAL_RECEIVE,
+                    P.SHARING_CHECK,
+                    P.PROTOCOL_VIEW,
+                }
+            ),
+            reads=SENSITIVITY_CLASSES,
+        ),
+        Role.SUPERVISOR: RoleRights(
+            permissions=frozenset(
+                {
+                    P.CASE_VIEW,
+                    P.CASE_CREATE,
+                    P.CASE_EDIT,
+                    P.CASE_ASSIGN,
+                    P.CASE_APPROVE,
+                    P.CASE_CLOSE,
+                    P.CONSENT_RECORD,
+                    P.CONSENT_OVERRIDE,
+                    P.REFERRAL_SEND,
+                    P.REFERRAL_RECEIVE,
+                    P.SHARING_CHECK,
+                    P.PROTOCOL_VIEW,
+                    P.REPORT_VIEW,
+                    P.USER_VIEW,
+                }
+            ),
+            reads=SENSITIVITY_CLASSES,
+        ),
+        Role.DP_FOCAL_POINT: RoleRights(
+            permissions=frozenset(
+                {P.SHARING_CHECK, P.PROTOCOL_VIEW, P.AUDIT_VIEW, P.BREACH_MANAGE, P.USER_VIEW}
+            ),
+            reads=frozenset({PROCESS, PROTECTION}),
+        ),
+        Role.IM_OFFICER: RoleRights(
+            permissions=frozenset({P.REPORT_VIEW, P.FORM_MANAGE, P.PROTOCOL_VIEW}),
+            reads=frozenset({PROCESS}),
+        ),
+        Role.COORDINATOR: RoleRights(
+            permissions=frozenset({P.REPORT_VIEW, P.PROTOCOL_VIEW, P.PROTOCOL_MANAGE}),
+            reads=frozenset({PROCESS}),
+        ),
+        Role.AGENCY_ADMIN: RoleRights(
+            permissions=frozenset({P.USER_VIEW, P.USER_MANAGE, P.FORM_MANAGE, P.AUDIT_VIEW}),
+            reads=frozenset({PROCESS}),
+        ),
+        Role.SYSTEM_ADMIN: RoleRights(
+            permissions=frozenset(
+                {P.AGENCY_MANAGE, P.USER_VIEW, P.USER_MANAGE, P.PROTOCOL_MANAGE, P.AUDIT_VIEW}
+            ),
+            reads=frozenset({PROCESS}),
+        ),
+    }
+)
+NO_RIGHTS: Final = RoleRights(permissions=frozenset(), reads=frozenset())
+
+# Views of the one table, by column.
+ROLE_PERMISSIONS: Final[Mapping[str, frozenset[Perm]]] = MappingProxyType(
+    {role: rights.permissions for role, rights in ROLES.items()}
+)
+ROLE_READS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {role: rights.reads for role, rights in ROLES.items()}
+)
 
 
-def permissions_for(roles: list[str] | set[str] | frozenset[str]) -> frozenset[Perm]:
+def permissions_for(roles: Iterable[str]) -> frozenset[Perm]:
+    """The permissions the roles grant together."""
     granted: set[Perm] = set()
     for role in roles:
-        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+        granted |= ROLES.get(role, NO_RIGHTS).permissions
     return frozenset(granted)
+
+
+def classes_for(roles: Iterable[str]) -> frozenset[str]:
+    """The sensitivity classes (values) the roles read together."""
+    classes: set[str] = set()
+    for role in roles:
+        classes |= ROLES.get(role, NO_RIGHTS).reads
+    return frozenset(classes)

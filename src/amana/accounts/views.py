@@ -22,11 +22,10 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from amana.accounts import access, actions
+from amana.accounts import access, actions, policy
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.forms import LoginForm, TokenForm, UserCreateForm
 from amana.accounts.models import User
-from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 
 SETUP_DEVICE_KEY = "amana_totp_setup_device"
@@ -73,11 +72,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _setup_device(request: HttpRequest, user: User) -> TOTPDevice:
-    device_id = request.session.get(SETUP_DEVICE_KEY)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-        request.session[SETUP_DEVICE_KEY] = device.pk
+    device = actions.do_start_totp_enrolment(
+        resume=request.session.get(SETUP_DEVICE_KEY), origin=origin_of(request), actor=user
+    )
+    request.session[SETUP_DEVICE_KEY] = device.pk
     return device
 
 
@@ -98,7 +96,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        matched = _match(user, device, token)
+        matched = _match(request, user, device, token)
         if matched is not None:
             otp_login(request, matched)
             request.session.pop(SETUP_DEVICE_KEY, None)
@@ -115,13 +113,14 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-def _match(user: User, setup: TOTPDevice | None, token: str) -> TOTPDevice | None:
+def _match(
+    request: HttpRequest, user: User, setup: TOTPDevice | None, token: str
+) -> TOTPDevice | None:
     if setup is not None:
-        if setup.verify_token(token):
-            setup.confirmed = True
-            setup.save(update_fields=["confirmed"])
-            return setup
-        return None
+        confirmed = actions.do_confirm_totp_device(
+            device=setup, token=token, origin=origin_of(request), actor=user
+        )
+        return setup if confirmed else None
     for device in TOTPDevice.objects.devices_for_user(user, confirmed=True):
         if device.verify_token(token):
             return device
@@ -133,9 +132,9 @@ def _match(user: User, setup: TOTPDevice | None, token: str) -> TOTPDevice | Non
 def users_view(request: HttpRequest) -> HttpResponse:
     actor = request.user
     assert isinstance(actor, User)
-    if not actor.has_permission(Perm.USER_VIEW):
+    if not policy.can_view_users(actor):
         return HttpResponseForbidden(_("You do not have access to user management."))
-    can_manage = actor.has_permission(Perm.USER_MANAGE)
+    can_manage = policy.can_manage_agency_users(actor, actor.agency_id)
     form = UserCreateForm(request.POST or None)
     status = 200
     if request.method == "POST":

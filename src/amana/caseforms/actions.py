@@ -28,7 +28,8 @@ from amana.caseforms.formdefs import (
     validate_form_data,
 )
 from amana.caseforms.models import FormDefinition, FormRecord
-from amana.cases.actions import require, require_on_case
+from amana.cases import policy
+from amana.cases.actions import refuse_unless
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
 from amana.cases.lifecycle import approval_settled, complete_step, request_approval, returned
 from amana.cases.models import Case
@@ -103,7 +104,7 @@ def _given(data: dict[str, Any], path: str) -> bool:
 
 
 def _check_step_allowed(case: Case, definition: dict[str, Any]) -> None:
-    if case.status != Case.Status.OPEN:
+    if not policy.is_open(case):
         raise ActionError("case", _("This case is closed. Reopen it first."))
     if definition.get("refugee_only") and not case.is_refugee:
         raise ActionError("form", _("This form is for refugee children only."))
@@ -122,7 +123,7 @@ def do_save_form(
     actor: User,
 ) -> FormRecord:
     """Save a form of the case as a draft, or submit it (for approval where the step needs it)."""
-    require_on_case(actor, Perm.CASE_EDIT, case)
+    refuse_unless(policy.can_edit_case(actor, case), Perm.CASE_EDIT)
     if record is None:
         try:
             definition_row = current_form(form_id, case.agency)
@@ -193,11 +194,9 @@ def do_decide_form(
     *, record: FormRecord, approve: bool, note: str = "", origin: str = "", actor: User
 ) -> FormRecord:
     """The case's supervisor approves a submitted form, or returns it with a note."""
-    require(actor, Perm.CASE_APPROVE)
     record = FormRecord.objects.select_for_update().select_related("case", "form").get(pk=record.pk)
     case = record.case
-    if case.supervisor_id != actor.pk:
-        raise NotAllowed(Perm.CASE_APPROVE.value)
+    refuse_unless(policy.can_approve_case_forms(actor, case), Perm.CASE_APPROVE)
     if record.status != FormRecord.Status.SUBMITTED:
         raise ActionError("form", _("Only a submitted form can be approved or returned."))
     if record.created_by_id == actor.pk:

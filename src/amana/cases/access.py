@@ -8,7 +8,6 @@ roles' visibility per sensitivity class. The forms of a visible case are read th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -20,21 +19,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from amana.accounts.models import User
-from amana.accounts.roles import Role
+from amana.accounts.roles import classes_for
 from amana.audit.log import write_entry
-from amana.audit.models import Outcome
+from amana.audit.lookup import fetch_or_not_found
 from amana.cases.models import Case, Sensitivity, Task
 
-ALL_CLASSES = frozenset(Sensitivity)
-ROLE_VISIBILITY: dict[str, frozenset[Sensitivity]] = {
-    Role.CASEWORKER: ALL_CLASSES,
-    Role.SUPERVISOR: ALL_CLASSES,
-    Role.DP_FOCAL_POINT: frozenset({Sensitivity.PROCESS, Sensitivity.PROTECTION}),
-    Role.IM_OFFICER: frozenset({Sensitivity.PROCESS}),
-    Role.COORDINATOR: frozenset({Sensitivity.PROCESS}),
-    Role.AGENCY_ADMIN: frozenset({Sensitivity.PROCESS}),
-    Role.SYSTEM_ADMIN: frozenset({Sensitivity.PROCESS}),
-}
 PAGE_SIZE = 50
 
 
@@ -67,43 +56,22 @@ def team_cases(actor: User) -> QuerySet[Case]:
 
 
 def visible_classes(actor: User) -> frozenset[Sensitivity]:
-    """Which sensitivity classes of a visible case's data the actor sees unmasked."""
-    classes: set[Sensitivity] = set()
-    for role in actor.roles:
-        classes |= ROLE_VISIBILITY.get(role, frozenset())
-    return frozenset(classes)
-
-
-def _as_uuid(case_id: object) -> uuid.UUID | None:
-    if isinstance(case_id, uuid.UUID):
-        return case_id
-    try:
-        return uuid.UUID(str(case_id))
-    except ValueError:
-        return None
+    """Which sensitivity classes of a visible case's data the actor sees unmasked: the
+    `reads` column of the roles table (`amana.accounts.roles.ROLES`)."""
+    return frozenset(Sensitivity(value) for value in classes_for(actor.roles))
 
 
 def access_case(actor: User, case_id: object, *, origin: str = "") -> Case:
     """One visible case, its read audited; CaseNotFound otherwise (also audited)."""
-    key = _as_uuid(case_id)
-    case = None
-    if key is not None:
-        case = (
-            visible_cases(actor)
-            .select_related("child", "agency", "supervisor")
-            .filter(pk=key)
-            .first()
-        )
-    if case is None:
-        write_entry(
-            actor=actor,
-            action="case.view",
-            object_type="case",
-            object_id=str(case_id)[:64],
-            outcome=Outcome.NOT_FOUND,
-            origin=origin,
-        )
-        raise CaseNotFound
+    case = fetch_or_not_found(
+        actor,
+        visible_cases(actor).select_related("child", "agency", "supervisor"),
+        case_id,
+        action="case.view",
+        object_type="case",
+        origin=origin,
+        error=CaseNotFound,
+    )
     write_entry(
         actor=actor, action="case.view", object_type="case", object_id=case.pk, origin=origin
     )

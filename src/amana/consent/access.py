@@ -8,7 +8,6 @@ contract's request format; `reverification_due` says when consent should be aske
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from amana.accounts.models import Agency, User
 from amana.audit.log import write_entry
-from amana.audit.models import Outcome
+from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_classes
 from amana.cases.models import Case, Sensitivity
 from amana.consent.models import ConsentRecord
@@ -57,27 +56,16 @@ def consent_history(actor: User, case: Case) -> list[ConsentRecord]:
 
 def access_record(actor: User, record_id: object, *, origin: str = "") -> ConsentRecord:
     """One record the actor may read, the read audited; ConsentNotFound otherwise (audited)."""
-    record = None
-    try:
-        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
-    except ValueError:
-        key = None
-    if key is not None:
-        record = (
-            ConsentRecord.objects.select_related("case", "case__agency", "explained_by")
-            .filter(pk=key)
-            .first()
-        )
-    if record is None or not may_read_consents(actor, record.case):
-        write_entry(
-            actor=actor,
-            action="consent.view",
-            object_type="consent",
-            object_id=str(record_id)[:64],
-            outcome=Outcome.NOT_FOUND,
-            origin=origin,
-        )
-        raise ConsentNotFound
+    record = fetch_or_not_found(
+        actor,
+        ConsentRecord.objects.select_related("case", "case__agency", "explained_by"),
+        record_id,
+        action="consent.view",
+        object_type="consent",
+        origin=origin,
+        error=ConsentNotFound,
+        visible=lambda found: may_read_consents(actor, found.case),
+    )
     write_entry(
         actor=actor,
         action="consent.view",

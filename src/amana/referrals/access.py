@@ -14,6 +14,7 @@ from django.utils import timezone
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
+from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_cases, visible_classes
 from amana.cases.models import Case, Sensitivity
 from amana.referrals.models import RecipientNotice, Referral
@@ -46,9 +47,15 @@ def referrals_of_case(actor: User, case: Case) -> QuerySet[Referral]:
 
 def open_packet(actor: User, referral_id: object, *, origin: str = "") -> dict[str, Any]:
     """The packet as the recipient sees it; the read is audited."""
-    referral = inbox(actor).filter(pk=str(referral_id)).first() if _is_uuid(referral_id) else None
-    if referral is None:
-        raise ReferralNotFound
+    referral = fetch_or_not_found(
+        actor,
+        inbox(actor),
+        referral_id,
+        action="referral.view",
+        object_type="referral",
+        origin=origin,
+        error=ReferralNotFound,
+    )
     write_entry(
         actor=actor,
         action="referral.view",
@@ -115,13 +122,3 @@ def ledger_of_case(actor: User, case: Case) -> QuerySet[LedgerEntry]:
     if Sensitivity.PROTECTION not in visible_classes(actor) or not can_see(actor, case):
         return LedgerEntry.objects.none()
     return LedgerEntry.objects.filter(case=case).select_related("actor").order_by("-at")
-
-
-def _is_uuid(value: object) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

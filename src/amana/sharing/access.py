@@ -8,7 +8,6 @@ is "not found", whether it exists or not.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.http import Http404
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
-from amana.audit.models import Outcome
+from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_cases, visible_classes
 from amana.cases.models import Case, Sensitivity
 from amana.sharing.models import ExceptionalCircumstance
@@ -71,29 +70,18 @@ def access_circumstance(
     actor: User, record_id: object, *, origin: str = ""
 ) -> ExceptionalCircumstance:
     """One record the actor may read, the read audited; CircumstanceNotFound otherwise."""
-    record = None
-    try:
-        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
-    except ValueError:
-        key = None
-    if key is not None:
-        record = (
-            ExceptionalCircumstance.objects.select_related(
-                "case", "case__agency", "requested_by", "decided_by"
-            )
-            .filter(pk=key)
-            .first()
-        )
-    if record is None or not may_read_circumstances(actor, record.case):
-        write_entry(
-            actor=actor,
-            action="exceptional.view",
-            object_type="exceptional",
-            object_id=str(record_id)[:64],
-            outcome=Outcome.NOT_FOUND,
-            origin=origin,
-        )
-        raise CircumstanceNotFound
+    record = fetch_or_not_found(
+        actor,
+        ExceptionalCircumstance.objects.select_related(
+            "case", "case__agency", "requested_by", "decided_by"
+        ),
+        record_id,
+        action="exceptional.view",
+        object_type="exceptional",
+        origin=origin,
+        error=CircumstanceNotFound,
+        visible=lambda found: may_read_circumstances(actor, found.case),
+    )
     write_entry(
         actor=actor,
         action="exceptional.view",

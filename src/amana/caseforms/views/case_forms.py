@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amana.accounts.models import User
-from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.caseforms import access as form_access
 from amana.caseforms import actions
@@ -27,7 +26,7 @@ from amana.caseforms.views.form_pages import (
     _readable_sections,
 )
 from amana.caseforms.webforms import DecisionForm, FormRecordMeta
-from amana.cases import access
+from amana.cases import access, policy
 from amana.cases.errors import ActionError, EditConflict
 from amana.cases.models import Case
 from amana.cases.views.common import (
@@ -195,7 +194,7 @@ def case_form_new(request: HttpRequest, case_id: str, form_id: str) -> HttpRespo
     row = _definition_for(case, form_id)
     if row is None:
         return _not_found(request)
-    if not actor.has_permission(Perm.CASE_EDIT):
+    if not policy.can_edit_case(actor, case):
         return _forbidden(request)
     if request.method == "POST":
         return _save_form(
@@ -215,8 +214,8 @@ def case_form_record(
     definition = record.form.definition
     editable = (
         record.status in (FormRecord.Status.DRAFT, FormRecord.Status.RETURNED)
-        and case.status == Case.Status.OPEN
-        and actor.has_permission(Perm.CASE_EDIT)
+        and policy.is_open(case)
+        and policy.can_edit_case(actor, case)
     )
     if request.method == "POST":
         if not editable:
@@ -227,11 +226,7 @@ def case_form_record(
     data = form_access.readable_form_data(actor, record)
     page = _form_page(definition, record_data=data) if editable else None
     decision = None
-    if (
-        record.status == FormRecord.Status.SUBMITTED
-        and case.supervisor_id == actor.pk
-        and actor.has_permission(Perm.CASE_APPROVE)
-    ):
+    if record.status == FormRecord.Status.SUBMITTED and policy.can_approve_case_forms(actor, case):
         decision = DecisionForm()
     return _render_form(
         request,

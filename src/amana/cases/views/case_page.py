@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amana.accounts.models import User
-from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.cases import access, actions
+from amana.cases import access, actions, policy
 from amana.cases.errors import ActionError, EditConflict
 from amana.cases.models import Case
 from amana.cases.views.case_facts import (
@@ -40,13 +39,9 @@ from amana.cases.webforms import AssignForm, CaseEditForm, ReopenForm, Superviso
 def _render_case(
     request: HttpRequest, actor: User, case: Case, *, status: int = 200, **given: Any
 ) -> HttpResponse:
-    can_edit = actor.has_permission(Perm.CASE_EDIT) and case.status == Case.Status.OPEN
-    is_supervisor = case.supervisor_id == actor.pk and actor.has_permission(Perm.CASE_ASSIGN)
-    can_reopen = (
-        case.status == Case.Status.CLOSED
-        and case.supervisor_id == actor.pk
-        and actor.has_permission(Perm.CASE_CLOSE)
-    )
+    can_edit = policy.is_open(case) and policy.can_edit_case(actor, case)
+    is_supervisor = policy.can_assign_case(actor, case)
+    can_reopen = policy.is_closed(case) and policy.can_reopen_case(actor, case)
     edit_form = given.get("edit_form") or (
         CaseEditForm(initial=CaseEditForm.initial_for(case)) if can_edit else None
     )
@@ -95,7 +90,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
     actor = _actor(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
-    if not actor.has_permission(Perm.CASE_EDIT):
+    if not policy.can_edit_case(actor, case):
         return _forbidden(request)
     form = CaseEditForm(request.POST)
     if not form.is_valid():
@@ -134,7 +129,7 @@ def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
     actor = _actor(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
-    if case.supervisor_id != actor.pk or not actor.has_permission(Perm.CASE_ASSIGN):
+    if not policy.can_assign_case(actor, case):
         return _forbidden(request)
     form = AssignForm(request.POST, colleagues=_colleagues(actor, case))
     if not form.is_valid():
@@ -156,7 +151,7 @@ def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
 def case_unassign(request: HttpRequest, case_id: str) -> HttpResponse:
     actor = _actor(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
-    if case.supervisor_id != actor.pk or not actor.has_permission(Perm.CASE_ASSIGN):
+    if not policy.can_assign_case(actor, case):
         return _forbidden(request)
     chosen = next(
         (

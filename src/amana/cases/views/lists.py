@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.cases import access, actions
+from amana.cases import access, actions, policy
 from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
 from amana.cases.search import search_children
 from amana.cases.views.common import (
@@ -129,7 +129,7 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         "filter_query": filter_query,
         "list_url": list_url,
         "errors": error_items(filter_form, search_form),
-        "can_register": actor.has_permission(Perm.CASE_CREATE),
+        "can_register": policy.can_register_case(actor),
         "oob": _is_htmx(request) and not by_post,
     }
     status = 400 if filter_form.errors or search_form.errors else 200

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amana.accounts.models import User
-from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.cases import actions
+from amana.cases import actions, policy
 from amana.cases.errors import ActionError
 from amana.cases.views.common import _actor, _forbidden, _not_found, error_items, guarded
 from amana.cases.views.registration_check import _candidates, _register_inputs, _summary
@@ -149,7 +148,7 @@ def register(request: HttpRequest, step: str = "child") -> HttpResponse:
     actor = _actor(request)
     if step not in STEPS:
         return _not_found(request)
-    if not actor.has_permission(Perm.CASE_CREATE):
+    if not policy.can_register_case(actor):
         return _forbidden(request)
     wizard = _load_wizard(request, actor)
     post = request.POST if request.method == "POST" else None
