@@ -11,20 +11,20 @@ from django.urls import reverse
 
 from amana.accounts.models import User
 from amana.accounts.roles import Role
+from amana.caseforms.actions import do_decide_form, do_save_form
+from amana.caseforms.models import FormRecord
 from amana.cases import policy
 from amana.cases.actions import (
     do_assign_case,
-    do_decide_form,
     do_register_case,
     do_reopen_case,
-    do_save_form,
     do_set_supervisor,
     do_update_case,
 )
 from amana.cases.errors import ActionError, NotAllowed
-from amana.cases.models import Case, CaseAssignment, FormRecord
+from amana.cases.models import Case, CaseAssignment
+from tests.caseforms.test_lifecycle import _form
 from tests.cases.helpers import ensure_lookups, register
-from tests.cases.test_lifecycle import _form
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
