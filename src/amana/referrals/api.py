@@ -10,7 +10,6 @@ the permission is 403.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -287,18 +286,6 @@ class PacketView(APIView):
         return Response(access.open_packet(actor, referral_id, origin=origin_of(request._request)))
 
 
-def _addressed_to(actor: User, referral_id: str) -> Referral:
-    """A referral in the actor's inbox; 404 for anything else."""
-    try:
-        key = uuid.UUID(referral_id)
-    except ValueError:
-        raise access.ReferralNotFound from None
-    referral = access.inbox(actor).filter(pk=key).first()
-    if referral is None:
-        raise access.ReferralNotFound
-    return referral
-
-
 def _answered(referral: Referral) -> dict[str, Any]:
     """The answer; for an accepted transfer, the id of the case it opened at the recipient."""
     return {
@@ -322,7 +309,9 @@ class AcceptView(APIView):
     )
     def post(self, request: Request, referral_id: str) -> Response:
         actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
+        referral = access.access_received_referral(
+            actor, referral_id, origin=origin_of(request._request)
+        )
         answered = do_respond_referral(
             referral=referral, accept=True, origin=origin_of(request._request), actor=actor
         )
@@ -338,7 +327,9 @@ class RejectView(APIView):
     )
     def post(self, request: Request, referral_id: str) -> Response:
         actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
+        referral = access.access_received_referral(
+            actor, referral_id, origin=origin_of(request._request)
+        )
         body = RejectIn(data=request.data)
         body.is_valid(raise_exception=True)
         answered = do_respond_referral(
@@ -363,7 +354,9 @@ class ServiceFeedbackView(APIView):
     )
     def post(self, request: Request, referral_id: str) -> Response:
         actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
+        referral = access.access_received_referral(
+            actor, referral_id, origin=origin_of(request._request)
+        )
         body = FeedbackIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -410,12 +403,6 @@ class NoticeReadView(APIView):
     )
     def post(self, request: Request, notice_id: str) -> Response:
         actor = actor_of(request)
-        try:
-            key = uuid.UUID(notice_id)
-        except ValueError:
-            raise access.ReferralNotFound from None
-        notice = access.notices(actor).filter(pk=key).first()
-        if notice is None:
-            raise access.ReferralNotFound
+        notice = access.access_notice(actor, notice_id, origin=origin_of(request._request))
         do_mark_notice_read(notice=notice, origin=origin_of(request._request), actor=actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
