@@ -185,7 +185,7 @@ def test_a_confirmed_device_is_not_confirmed_again(people):
     worker = people["worker"]
     device = do_start_totp_enrolment(actor=worker)
     do_confirm_totp_device(device=device, token=_code(device), actor=worker)
-    with pytest.raises(ActionError):
+    with pytest.raises(NotAllowed):
         do_confirm_totp_device(device=device, token=_code(device), actor=worker)
 
 

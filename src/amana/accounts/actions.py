@@ -178,12 +178,10 @@ def do_start_totp_enrolment(*, resume: object = None, origin: str = "", actor: U
 def do_confirm_totp_device(
     *, device: TOTPDevice, token: str, origin: str = "", actor: User
 ) -> bool:
-    """Confirm the actor's new authenticator with a code it shows; False (nothing confirmed,
-    django-otp's throttle counting the failure) when the code is wrong."""
-    if device.user_id != actor.pk:
+    """Confirm the actor's new (unconfirmed) authenticator with a code it shows; False
+    (nothing confirmed, django-otp's throttle counting the failure) when the code is wrong."""
+    if device.user_id != actor.pk or device.confirmed:
         raise NotAllowed("TOTP_DEVICE")
-    if device.confirmed:
-        raise ActionError("token", _("This authenticator is already set up."))
     if not device.verify_token(token):
         return False
     device.confirmed = True
