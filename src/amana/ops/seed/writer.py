@@ -175,6 +175,7 @@ def batch_rows(plans: list[CasePlan], numbers: list[str], reference: Reference) 
                 "registered_at": plan.registered_at,
                 "next_due_at": plan.next_due_at,
                 "closed_at": plan.closed_at,
+                "received_at": None,
                 "closure_reason": plan.closure_reason,
                 "updated_at": updated,
                 "version": 1,
