@@ -52,34 +52,36 @@ class Entry:
 # Purposes whose basis the rules of section 3 check (process feedback takes any basis but
 # mandate without that basis's own conditions: R4.3).
 CHECKED: Final = frozenset(BASES_FOR_PURPOSE) - {"feedback_process"}
-_ONE: Final = frozenset
-_RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}
+CONSENT: Final = frozenset({"consent"})
+BEST_INTERESTS: Final = frozenset({"best_interests"})
+RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}
+
+
+def _only(*purposes: str) -> frozenset[str]:
+    return frozenset(purposes)
+
 
 CATALOGUE: Final[tuple[Entry, ...]] = (
     # R1.3: the interim period's limits
     Entry(standing.interim_purpose, interim_only=True),
     Entry(standing.interim_basis, interim_only=True),
-    # Section 2 and R4.2, R4.3
-    Entry(purpose.purpose_is_direct, purposes=_ONE(INDIRECT_PURPOSES)),
+    # Section 2, and R4.2, R4.3, R4.5
+    Entry(purpose.purpose_is_direct, purposes=_only(*INDIRECT_PURPOSES)),
     Entry(purpose.purpose_is_enabled, enabled=False),
-    Entry(purpose.referral_names_agreed_service, _ONE({"referral_immediate"}), enabled=True),
-    Entry(purpose.future_services_documented, _ONE({"referral_future"}), enabled=True),
-    Entry(basis.process_feedback_needs_no_consent, _ONE({"feedback_process"})),
-    Entry(basis.basis_fits_purpose, purposes=_ONE(DIRECT_PURPOSES)),
+    Entry(purpose.referral_names_agreed_service, _only("referral_immediate"), enabled=True),
+    Entry(purpose.future_services_documented, _only("referral_future"), enabled=True),
+    Entry(basis.process_feedback_needs_no_consent, _only("feedback_process")),
+    Entry(basis.basis_fits_purpose, purposes=_only(*DIRECT_PURPOSES)),
     Entry(basis.nobody_refused, purposes=CHECKED),
     Entry(basis.closed_case_not_against_best_interests, basis.CLOSED_CASE_PURPOSES),
     # Section 3: each basis's own conditions
-    Entry(basis.caregiver_can_be_asked, CHECKED, _ONE({"consent"})),
-    Entry(basis.consent_given, CHECKED, _ONE({"consent"})),
-    Entry(basis.child_assented, CHECKED, _ONE({"consent"})),
-    Entry(
-        basis.archive_consent_at_intake_and_closure,
-        _ONE({"closed_case_archive"}),
-        _ONE({"consent"}),
-    ),
-    Entry(basis.best_interests_only_for_children, CHECKED, _ONE({"best_interests"})),
-    Entry(basis.best_interests_supports, CHECKED, _ONE({"best_interests"})),
-    Entry(basis.risk_assessed, CHECKED, _RISK_BASES),
+    Entry(basis.caregiver_can_be_asked, CHECKED, CONSENT),
+    Entry(basis.consent_given, CHECKED, CONSENT),
+    Entry(basis.child_assented, CHECKED, CONSENT),
+    Entry(basis.archive_consent_at_intake_and_closure, _only("closed_case_archive"), CONSENT),
+    Entry(basis.best_interests_only_for_children, CHECKED, BEST_INTERESTS),
+    Entry(basis.best_interests_supports, CHECKED, BEST_INTERESTS),
+    Entry(basis.risk_assessed, CHECKED, RISK_BASES),
     Entry(basis.recipient_safe, CHECKED, EXCEPTIONAL_BASES),
     # Section 5: do no harm, always last (the fast path keeps the findings before them apart)
     Entry(harm.contact_is_safe),

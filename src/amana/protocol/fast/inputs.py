@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from amana.protocol.catalogue import CHECKED
+from amana.protocol.catalogue import CHECKED, RISK_BASES  # rules risk_assessed, recipient_safe
 from amana.protocol.fast import canon
 from amana.protocol.model import (
     BestInterests,
@@ -31,7 +31,6 @@ from amana.protocol.vocabulary import ADULT_AGE, BASES, EXCEPTIONAL_BASES
 REFUSAL_ORDER: Final = ("child", "caregiver", "adult_subject")  # as rule nobody_refused reads
 # Purposes for which the rules of section 3 check the basis (see `basis._checks_basis`).
 CHECKED_PURPOSES: Final = CHECKED
-RISK_BASES: Final = EXCEPTIONAL_BASES | {"mandate"}  # rules risk_assessed, recipient_safe
 
 # Bits of `consent_facts`: 1 the person who consents did (kind "consent"), 2 the child agreed,
 # 4 and 8 that person's agreements include one at intake, one at closure (kept for the archive

@@ -1,8 +1,9 @@
 """JSON in and out for `amana check --batch` (msgspec), and the floor it is measured against.
 
 A request line is decoded straight into the model's typed structs: msgspec checks the types,
-the fixed vocabularies, the dates and empty strings in C. The two checks types cannot express
-(no blank string, the elements without repeats) are made here. Whatever the fast decoder does
+the fixed vocabularies, the dates and empty strings in C. The checks types cannot express (no
+blank string, the elements without repeats, no subject under 18 whose care status is adult) are
+made here. Whatever the fast decoder does
 not accept goes to the validating reader, which either reads it the same way or names the key
 path and the problem, so both paths accept exactly the same lines (a property test holds them
 to it).
