@@ -41,7 +41,7 @@ FormRecord keeps the FormDefinition row it was entered with.
     schema      the shape of a definition (types, steps, keys, limits); reading a stored one
     elements    the data element registry, CORE_ELEMENTS, FIXED_CODES
     checking    validate_definition and its checker, parse_definition_text
-    storage     the shipped form set, ensure_default_forms, current_form, next_version
+    storage     the shipped form set, current_form, next_version
     data        mask, validate_form_data
     rendering   build_form_class: a Django form from a definition
 
@@ -80,7 +80,6 @@ from amana.caseforms.formdefs.schema import (
 from amana.caseforms.formdefs.storage import (
     SHIPPED_FORMS,
     current_form,
-    ensure_default_forms,
     load_shipped,
     next_version,
     shipped_text,
@@ -114,7 +113,6 @@ __all__ = [
     "check_definition",
     "current_form",
     "definition_of",
-    "ensure_default_forms",
     "fields_by_sensitivity",
     "iter_fields",
     "load_shipped",
