@@ -55,5 +55,5 @@ def supervisor_for(agency: Agency, supervisor: User | None) -> User | None:
     return supervisor
 
 
-def add_task(case: Case, kind: str, due: datetime | None, assignee: User | None) -> Task:
+def add_task(case: Case, kind: str, due: datetime, assignee: User | None) -> Task:
     return Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=assignee)

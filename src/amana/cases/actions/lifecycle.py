@@ -128,11 +128,12 @@ def do_reopen_case(*, case: Case, reason: str, origin: str = "", actor: User) ->
     if not reason.strip():
         raise ActionError("reason", _("Say why the case is reopened."))
     case.status, case.stage, case.closed_at = Case.Status.OPEN, Case.Stage.IMPLEMENTATION, None
-    case.next_due_at = due_after(timezone.now(), case.risk_level, "follow_up")
+    due = due_after(timezone.now(), case.risk_level, "follow_up")
+    case.next_due_at = due
     case.version += 1
     case.save()
     assignee = case.assignments.order_by("assigned_at").first()
-    add_task(case, Task.Kind.FOLLOW_UP, case.next_due_at, assignee.user if assignee else None)
+    add_task(case, Task.Kind.FOLLOW_UP, due, assignee.user if assignee else None)
     write_entry(
         actor=actor,
         action="case.reopen",

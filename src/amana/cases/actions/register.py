@@ -143,6 +143,7 @@ def register_case(
     stored_child = _store_child(agency, child)
     _store_people(stored_child, people)
     now = timezone.now()
+    due = due_after(now, case.risk_level, "initial_assessment")
     record = Case.objects.create(
         case_number=_next_case_number(agency),
         agency=agency,
@@ -153,11 +154,11 @@ def register_case(
         is_refugee=case.is_refugee,
         supervisor=supervisor_for(agency, supervisor),
         registered_at=now,
-        next_due_at=due_after(now, case.risk_level, "initial_assessment"),
+        next_due_at=due,
     )
     record.concerns.set(concerns)
     CaseAssignment.objects.create(case=record, user=actor)
-    add_task(record, Task.Kind.INITIAL_ASSESSMENT, record.next_due_at, actor)
+    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, actor)
     write_entry(
         actor=actor,
         action="case.register",
