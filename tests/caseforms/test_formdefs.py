@@ -14,7 +14,7 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
 from amana.caseforms import formdefs
-from amana.caseforms.actions import do_adapt_form, do_store_shipped_forms
+from amana.caseforms.actions import current_form, do_adapt_form, do_store_shipped_forms
 from amana.caseforms.formdefs import (
     CORE_ELEMENTS,
     ELEMENTS,
@@ -23,7 +23,6 @@ from amana.caseforms.formdefs import (
     STEPS,
     DefinitionError,
     build_form_class,
-    current_form,
     fields_by_sensitivity,
     load_shipped,
     mask,

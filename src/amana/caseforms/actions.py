@@ -23,9 +23,9 @@ from amana.caseforms.formdata import read_data, write_data
 from amana.caseforms.formdefs import (
     SHIPPED_FORMS,
     DefinitionError,
-    current_form,
     load_shipped,
     next_version,
+    stored_form,
     validate_definition,
     validate_form_data,
 )
@@ -49,7 +49,7 @@ def store_shipped_forms() -> list[FormDefinition]:
     a shipped file that changed in a new release of Amana is stored as the next version.
 
     A step: it runs in the caller's transaction (`do_store_shipped_forms`, or
-    `formdefs.current_form` the first time a form is asked for)."""
+    `current_form` the first time a form is asked for)."""
     stored: list[FormDefinition] = []
     for form_id in SHIPPED_FORMS:
         definition = load_shipped(form_id)
@@ -79,6 +79,21 @@ def store_shipped_forms() -> list[FormDefinition]:
 def do_store_shipped_forms() -> list[FormDefinition]:
     """Store the shipped form set (`store_shipped_forms`) in a transaction of its own."""
     return store_shipped_forms()
+
+
+def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
+    """The form a new record of `agency` uses (`formdefs.stored_form`). The shipped set is
+    stored the first time a shipped form is asked for (`store_shipped_forms`, in the caller's
+    transaction, or one of its own when a page asks). Raises FormDefinition.DoesNotExist for
+    an unknown form."""
+    row = stored_form(form_id, agency)
+    if row is None and form_id in SHIPPED_FORMS:
+        with transaction.atomic():
+            store_shipped_forms()
+        row = stored_form(form_id, agency)
+    if row is None:
+        raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
+    return row
 
 
 @transaction.atomic(durable=True)

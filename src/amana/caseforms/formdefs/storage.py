@@ -1,13 +1,12 @@
-"""The shipped form set (`forms_data/<step>.yaml`) and stored versions: the form a new record
-uses, the number of an adaptation. Storing the shipped set is `caseforms.actions`'s
-(`do_store_shipped_forms`)."""
+"""The shipped form set (`forms_data/<step>.yaml`) and stored versions: the stored form a new
+record uses, the number of an adaptation. Storing the shipped set is `caseforms.actions`'s
+(`store_shipped_forms`, `do_store_shipped_forms`, and `current_form` on first use)."""
 
 from __future__ import annotations
 
 from importlib import resources
 from typing import Any, Final
 
-from django.db import transaction
 from django.db.models import Max
 
 from amana.accounts.models import Agency
@@ -33,26 +32,16 @@ def load_shipped(form_id: str) -> dict[str, Any]:
     return parse_definition_text(formdefs.shipped_text(form_id), f"forms_data/{form_id}.yaml")
 
 
-def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
-    """The form a new record of `agency` uses: the agency's newest adaptation, else the newest
-    shipped version. Raises FormDefinition.DoesNotExist for an unknown form."""
+def stored_form(form_id: str, agency: Agency | None) -> FormDefinition | None:
+    """The stored form a new record of `agency` uses: the agency's newest adaptation, else the
+    newest shipped version; None when neither is stored. (`caseforms.actions.current_form`
+    also stores the shipped set the first time it is asked for.)"""
     rows = FormDefinition.objects.filter(form_id=form_id)
     if agency is not None:
         adapted = rows.filter(agency=agency).order_by("-version").first()
         if adapted is not None:
             return adapted
-    shipped = rows.filter(agency__isnull=True).order_by("-version").first()
-    if shipped is None and form_id in SHIPPED_FORMS:
-        # The one write a read makes: the shipped set, stored the first time it is asked for,
-        # by the forms actions' step (in the caller's action transaction, or one of its own).
-        from amana.caseforms.actions import store_shipped_forms
-
-        with transaction.atomic():
-            store_shipped_forms()
-        shipped = rows.filter(agency__isnull=True).order_by("-version").first()
-    if shipped is None:
-        raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
-    return shipped
+    return rows.filter(agency__isnull=True).order_by("-version").first()
 
 
 def next_version(form_id: str, agency: Agency) -> int:
