@@ -26,6 +26,7 @@ from amana.caseforms.formdefs import (
     fields_by_sensitivity,
     load_shipped,
     mask,
+    storage,
     validate_definition,
     validate_form_data,
 )
@@ -456,9 +457,9 @@ def test_storing_the_shipped_forms_is_idempotent(db):
 
 def test_a_changed_shipped_form_becomes_the_next_version(db, monkeypatch):
     do_store_shipped_forms()
-    original = formdefs.shipped_text
+    original = storage.shipped_text
     monkeypatch.setattr(
-        formdefs,
+        storage,
         "shipped_text",
         lambda form_id: original(form_id).replace("en: Case closure", "en: Closing the case"),
     )

@@ -1,16 +1,7 @@
-"""Errors raised by the accounts write path."""
+"""The write paths' errors live in `amana.core.errors`; named here for the account code."""
 
 from __future__ import annotations
 
+from amana.core.errors import ActionError, EditConflict, NotAllowed
 
-class ActionError(Exception):
-    """Bad input to an action. `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-class NotAllowed(Exception):
-    """The actor lacks the permission for this action."""
+__all__ = ["ActionError", "EditConflict", "NotAllowed"]

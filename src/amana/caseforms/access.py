@@ -1,5 +1,6 @@
-"""The only read path for case forms: the records of a case the actor may see, their data
-masked by the actor's sensitivity classes, and a supervisor's approvals inbox."""
+"""The only read path for case forms: the records of a case the actor may see, one of them by
+id, their data masked by the actor's sensitivity classes, and a supervisor's approvals inbox
+(and one pending form in it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from amana.accounts.models import User
+from amana.audit.lookup import fetch_or_not_found
 from amana.caseforms.formdata import read_data
 from amana.caseforms.formdefs import mask
 from amana.caseforms.models import FormRecord
@@ -20,6 +22,41 @@ def case_forms(actor: User, case: Case) -> list[FormRecord]:
     if not can_see(actor, case):
         return []
     return list(FormRecord.objects.filter(case=case).select_related("form", "created_by"))
+
+
+def access_case_form(
+    actor: User, case: Case, record_id: object, *, form_id: str | None = None, origin: str = ""
+) -> FormRecord:
+    """One form of a case the actor has opened (of `form_id`, when given); CaseNotFound
+    (audited) for anything else, whether it exists or not."""
+    records = FormRecord.objects.filter(case=case).select_related("form", "created_by", "case")
+    if form_id is not None:
+        records = records.filter(form__form_id=form_id)
+    if not can_see(actor, case):
+        records = records.none()
+    return fetch_or_not_found(
+        actor,
+        records,
+        record_id,
+        action="form.view",
+        object_type="form",
+        origin=origin,
+        error=CaseNotFound,
+    )
+
+
+def access_pending_form(actor: User, record_id: object, *, origin: str = "") -> FormRecord:
+    """A submitted form waiting for this supervisor's decision; CaseNotFound (audited) for
+    anything else."""
+    return fetch_or_not_found(
+        actor,
+        approvals_inbox(actor),
+        record_id,
+        action="form.decide",
+        object_type="form",
+        origin=origin,
+        error=CaseNotFound,
+    )
 
 
 def readable_form_data(actor: User, record: FormRecord) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from amana.caseforms import access as form_access
 from amana.caseforms import actions
 from amana.caseforms.models import FormRecord
 from amana.cases import access
-from amana.cases.errors import ActionError, EditConflict, NotAllowed
+from amana.core.web import actor_of
 
 
 class FormIn(serializers.Serializer[Any]):
@@ -36,12 +36,6 @@ class DecisionIn(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def record_view(actor: User, record: FormRecord) -> dict[str, Any]:
     return {
         "id": str(record.pk),
@@ -55,18 +49,6 @@ def record_view(actor: User, record: FormRecord) -> dict[str, Any]:
     }
 
 
-def _refused(exc: Exception) -> Response:
-    if isinstance(exc, ActionError):
-        return Response({"error": str(exc.message), "field": exc.field}, status=400)
-    if isinstance(exc, EditConflict):
-        return Response(
-            {"error": "this form was changed after you opened it", "changed_by": exc.changed_by,
-             "changed_at": exc.at},
-            status=409,
-        )  # fmt: skip
-    return Response({"error": "you may not do this"}, status=403)
-
-
 class CaseFormsView(APIView):
     @extend_schema(
         operation_id="case_forms_list",
@@ -74,51 +56,44 @@ class CaseFormsView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
         return Response([record_view(actor, r) for r in form_access.case_forms(actor, case)])
 
     @extend_schema(request=FormIn, responses={201: dict, 400: dict, 403: dict})
     def post(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
         body = FormIn(data=request.data)
         body.is_valid(raise_exception=True)
         given = body.validated_data
-        try:
-            record = actions.do_save_form(
-                case=case,
-                form_id=given["form_id"],
-                data=given["values"],
-                submit=given["submit"],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except (ActionError, EditConflict, NotAllowed) as exc:
-            return _refused(exc)
+        record = actions.do_save_form(
+            case=case,
+            form_id=given["form_id"],
+            data=given["values"],
+            submit=given["submit"],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(record_view(actor, record), status=201)
 
 
 class CaseFormView(APIView):
     @extend_schema(request=FormUpdateIn, responses={200: dict, 400: dict, 409: dict})
     def put(self, request: Request, case_id: str, record_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
-        forms = form_access.case_forms(actor, case)
-        record = next((r for r in forms if str(r.pk) == record_id), None)
-        if record is None:
-            raise access.CaseNotFound
+        record = form_access.access_case_form(
+            actor, case, record_id, origin=origin_of(request._request)
+        )
         body = FormUpdateIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            saved = actions.do_save_form(
-                case=case, form_id=record.form.form_id, data=body.validated_data["values"],
-                submit=body.validated_data["submit"], record=record,
-                expected_version=body.validated_data["version"],
-                origin=origin_of(request._request), actor=actor,
-            )  # fmt: skip
-        except (ActionError, EditConflict, NotAllowed) as exc:
-            return _refused(exc)
+        saved = actions.do_save_form(
+            case=case, form_id=record.form.form_id, data=body.validated_data["values"],
+            submit=body.validated_data["submit"], record=record,
+            expected_version=body.validated_data["version"],
+            origin=origin_of(request._request), actor=actor,
+        )  # fmt: skip
         return Response(record_view(actor, saved))
 
 
@@ -129,7 +104,7 @@ class ApprovalsView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         return Response(
             [
                 {"record": str(r.pk), "case": str(r.case_id), "case_number": r.case.case_number,
@@ -142,19 +117,14 @@ class ApprovalsView(APIView):
 class ApprovalView(APIView):
     @extend_schema(request=DecisionIn, responses={200: dict, 400: dict, 403: dict, 404: dict})
     def post(self, request: Request, record_id: str) -> Response:
-        actor = _actor(request)
-        record = next(
-            (r for r in form_access.approvals_inbox(actor) if str(r.pk) == record_id), None
+        actor = actor_of(request)
+        record = form_access.access_pending_form(
+            actor, record_id, origin=origin_of(request._request)
         )
-        if record is None:
-            raise access.CaseNotFound
         body = DecisionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            decided = actions.do_decide_form(
-                record=record, approve=body.validated_data["approve"],
-                note=body.validated_data["note"], origin=origin_of(request._request), actor=actor,
-            )  # fmt: skip
-        except (ActionError, NotAllowed) as exc:
-            return _refused(exc)
+        decided = actions.do_decide_form(
+            record=record, approve=body.validated_data["approve"],
+            note=body.validated_data["note"], origin=origin_of(request._request), actor=actor,
+        )  # fmt: skip
         return Response(record_view(actor, decided))

@@ -10,12 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.models import User
 from amana.audit.log import origin_of
 from amana.cases import access, actions
-from amana.cases.errors import ActionError, EditConflict, NotAllowed
 from amana.cases.models import Case, Child, RelatedPerson
 from amana.cases.presenters import case_row, case_view
+from amana.core.web import actor_of
 
 
 class ChildIn(serializers.Serializer[Any]):
@@ -56,16 +55,6 @@ class UpdateIn(serializers.Serializer[Any]):
     changes = serializers.DictField()
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _error(exc: ActionError) -> Response:
-    return Response({"error": str(exc.message), "field": exc.field}, status=400)
-
-
 class CaseListView(APIView):
     @extend_schema(
         operation_id="cases_list",
@@ -73,7 +62,7 @@ class CaseListView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         cases = access.visible_cases(actor).select_related(
             "child", "agency", "supervisor", "location"
         )
@@ -95,22 +84,17 @@ class CaseListView(APIView):
 
     @extend_schema(request=RegisterIn, responses={201: dict, 400: dict, 403: dict})
     def post(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         body = RegisterIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            case = actions.do_register_case(
-                child=actions.ChildInput(**data["child"]),
-                people=[actions.PersonInput(**person) for person in data["people"]],
-                case=actions.CaseInput(**data["case"]),
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return Response({"error": "you may not register cases"}, status=403)
+        case = actions.do_register_case(
+            child=actions.ChildInput(**data["child"]),
+            people=[actions.PersonInput(**person) for person in data["people"]],
+            case=actions.CaseInput(**data["case"]),
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(case_view(actor, case), status=status.HTTP_201_CREATED)
 
 
@@ -121,38 +105,23 @@ class CaseDetailView(APIView):
         responses={200: dict, 404: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
         return Response(case_view(actor, case))
 
     @extend_schema(request=UpdateIn, responses={200: dict, 400: dict, 409: dict})
     def patch(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access.access_case(actor, case_id, origin=origin_of(request._request))
         body = UpdateIn(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            updated = actions.do_update_case(
-                case=case,
-                changes=body.validated_data["changes"],
-                expected_version=body.validated_data["version"],
-                origin=origin_of(request._request),
-                actor=actor,
-            )
-        except ActionError as exc:
-            return _error(exc)
-        except NotAllowed:
-            return Response({"error": "you may not change this case"}, status=403)
-        except EditConflict as conflict:
-            return Response(
-                {
-                    "error": "this case was changed after you opened it",
-                    "changed_by": conflict.changed_by,
-                    "changed_fields": conflict.changed_fields,
-                    "changed_at": conflict.at,
-                },
-                status=409,
-            )
+        updated = actions.do_update_case(
+            case=case,
+            changes=body.validated_data["changes"],
+            expected_version=body.validated_data["version"],
+            origin=origin_of(request._request),
+            actor=actor,
+        )
         return Response(case_view(actor, updated))
 
 
@@ -163,7 +132,7 @@ class DueTasksView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         return Response(
             [
                 {"case": str(t.case_id), "case_number": t.case.case_number, "kind": t.kind,

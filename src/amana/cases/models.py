@@ -154,6 +154,8 @@ class Case(models.Model):
     registered_at = models.DateTimeField(default=timezone.now)
     next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the case arrived by an accepted transfer (consent is asked again from then on).
+    received_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)

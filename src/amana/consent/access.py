@@ -209,12 +209,7 @@ def reverification_due(case: Case, *, today: date, max_age_days: int) -> list[st
 
 def _received_on(case: Case) -> date | None:
     """The day the case arrived by an accepted transfer; None when it began here."""
-    from amana.referrals.models import Referral
-
-    answered = (
-        Referral.objects.filter(received_case=case).values_list("responded_at", flat=True).first()
-    )
-    return timezone.localtime(answered).date() if answered is not None else None
+    return timezone.localtime(case.received_at).date() if case.received_at else None
 
 
 def recipient_names(

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.errors import NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
@@ -22,7 +22,8 @@ from amana.cases.models import Case, Sensitivity
 from amana.consent import access
 from amana.consent.actions import do_record_consent
 from amana.consent.models import ConsentRecord
-from amana.consent.views import MASK, reason_text, review_days
+from amana.consent.presenters import MASK, reason_text, review_days
+from amana.core.web import actor_of
 
 
 class ConsentIn(serializers.Serializer[Any]):
@@ -42,12 +43,6 @@ class ConsentIn(serializers.Serializer[Any]):
         required=False, allow_blank=True, default="",
         help_text="username of the colleague who explained it; the caller when empty",
     )  # fmt: skip
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def consent_view(record: ConsentRecord, *, show_notes: bool) -> dict[str, Any]:
@@ -83,10 +78,10 @@ class CaseConsentsView(APIView):
         responses={200: dict, 403: dict, 404: dict},
     )
     def get(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         if not access.may_read_consents(actor, case):
-            return Response({"error": "you may not read this case's consent"}, status=403)
+            raise NotAllowed(Perm.CONSENT_RECORD.value)
         show_notes = Sensitivity.SENSITIVE_PERSONAL in visible_classes(actor)
         records = access.consent_history(actor, case)
         return Response(
@@ -103,10 +98,10 @@ class CaseConsentsView(APIView):
         responses={201: dict, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request: Request, case_id: str) -> Response:
-        actor = _actor(request)
+        actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         if not actor.has_permission(Perm.CONSENT_RECORD):
-            return Response({"error": "you may not record consent"}, status=403)
+            raise NotAllowed(Perm.CONSENT_RECORD.value)
         body = ConsentIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -122,17 +117,12 @@ class CaseConsentsView(APIView):
                      "field": "explained_by"},
                     status=400,
                 )  # fmt: skip
-        try:
-            record = do_record_consent(
-                case=case,
-                explained_by=explainer,
-                origin=origin_of(request._request),
-                actor=actor,
-                **data,
-            )
-        except ActionError as exc:
-            return Response({"error": str(exc.message), "field": exc.field}, status=400)
-        except NotAllowed:
-            return Response({"error": "you may not record consent"}, status=403)
+        record = do_record_consent(
+            case=case,
+            explained_by=explainer,
+            origin=origin_of(request._request),
+            actor=actor,
+            **data,
+        )
         show_notes = Sensitivity.SENSITIVE_PERSONAL in visible_classes(actor)
         return Response(consent_view(record, show_notes=show_notes), status=status.HTTP_201_CREATED)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,18 +29,17 @@ from amana.consent import access
 from amana.consent.actions import do_record_consent
 from amana.consent.forms import ConsentForm, Parties, colleagues_on, parties_for
 from amana.consent.models import ConsentRecord
+from amana.consent.presenters import MASK, reason_text, review_days
 from amana.consent.receipt import receipt_pdf
 from amana.consent.scripts import UnknownScript, script_for
 from amana.consent.vocabulary import (
     CONSENT_PURPOSES,
-    DEFAULT_REVIEW_DAYS,
     SCRIPT_LANGUAGES,
     purpose_label,
 )
 from amana.core.web import actor_of, guarded
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
-MASK = "•••"
 
 
 def _language(request: HttpRequest) -> str:
@@ -51,24 +49,6 @@ def _language(request: HttpRequest) -> str:
         return asked
     current = (get_language() or "en")[:2]
     return current if current in SCRIPT_LANGUAGES else "en"
-
-
-def review_days() -> int:
-    return int(getattr(settings, "AMANA_CONSENT_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
-
-
-def reason_text(reason: str, days: int) -> str:
-    if reason == access.TRANSFERRED:
-        return _("The case was transferred: ask again before anything more is shared.")
-    if reason == access.CLOSING:
-        return _(
-            "The case is closing: ask again, and confirm consent for archiving and for access "
-            "to the closed case."
-        )
-    return _(
-        "Some agreement on record is older than the review period (%(days)s days): check "
-        "that it still stands."
-    ) % {"days": days}
 
 
 # --- The case's consent page --------------------------------------------------------------

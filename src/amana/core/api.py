@@ -3,8 +3,9 @@
 Every API view lets the domain's exceptions through and this handler answers them, so no view
 maps errors of its own: bad input to an action (`ActionError`) is 400 naming the field, a
 malformed sharing request (`ContractError`) 400 naming the key, a refused action (`NotAllowed`)
-403, anything not found or not the caller's 404 — always `{"error": …}`, with `fields` where
-fields are at fault.
+403, a save over someone else's change (`EditConflict`) 409 saying who changed what and when,
+anything not found or not the caller's 404 — always `{"error": …}`, with `fields` where fields
+are at fault.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from amana.accounts.errors import ActionError, NotAllowed
+from amana.core.errors import ActionError, EditConflict, NotAllowed
 from amana.protocol import ContractError
 
 
@@ -26,6 +27,14 @@ def _domain_error(exc: Exception) -> Response | None:
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ContractError):
         return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, EditConflict):
+        body = {
+            "error": _("This was changed by someone else after you opened it."),
+            "changed_by": exc.changed_by,
+            "changed_fields": exc.changed_fields,
+            "changed_at": exc.at,
+        }
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response(
             {"error": _("You may not do this."), "permission": str(exc)},

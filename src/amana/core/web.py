@@ -1,4 +1,5 @@
 """The web shell every page shares: who is asking, the not-found / not-allowed guard, htmx.
+It sits below the domain apps (it imports none of them), so every app's pages may use it.
 
 A protected record that is not the actor's is "not found" — the same page whether it exists or
 not (each `access` module's NotFound may name a page of its own in `template`); an action the
@@ -10,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amana.accounts.errors import ActionError, NotAllowed
-from amana.accounts.models import User
+from amana.core.errors import ActionError, NotAllowed
+
+if TYPE_CHECKING:
+    from amana.accounts.models import User
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 NOT_FOUND = "core/not_found.html"
@@ -31,8 +34,16 @@ class HasUser(Protocol):
 def actor_of(request: HasUser) -> User:
     """The signed-in user (the login wall lets no one else reach a view)."""
     user = request.user
-    assert isinstance(user, User)
-    return user
+    assert user.is_authenticated
+    return cast("User", user)
+
+
+def not_found(request: HttpRequest, template: str = NOT_FOUND) -> HttpResponse:
+    return render(request, template, status=404)
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, FORBIDDEN, status=403)
 
 
 def guarded(view: ViewFunc) -> ViewFunc:
@@ -43,9 +54,9 @@ def guarded(view: ViewFunc) -> ViewFunc:
         try:
             return view(request, *args, **kwargs)
         except Http404 as missing:
-            return render(request, getattr(missing, "template", NOT_FOUND), status=404)
+            return not_found(request, getattr(missing, "template", NOT_FOUND))
         except NotAllowed:
-            return render(request, FORBIDDEN, status=403)
+            return forbidden(request)
 
     return wrapper  # type: ignore[return-value]
 

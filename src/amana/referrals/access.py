@@ -45,6 +45,33 @@ def referrals_of_case(actor: User, case: Case) -> QuerySet[Referral]:
     )
 
 
+def access_received_referral(actor: User, referral_id: object, *, origin: str = "") -> Referral:
+    """A referral in the actor's agency's inbox, to answer or to give feedback on; for anything
+    else (no such id, a malformed one, another agency's) ReferralNotFound, the probe audited."""
+    return fetch_or_not_found(
+        actor,
+        inbox(actor),
+        referral_id,
+        action="referral.answer",
+        object_type="referral",
+        origin=origin,
+        error=ReferralNotFound,
+    )
+
+
+def access_notice(actor: User, notice_id: object, *, origin: str = "") -> RecipientNotice:
+    """A notice to the actor's agency; ReferralNotFound (audited) for anything else."""
+    return fetch_or_not_found(
+        actor,
+        notices(actor),
+        notice_id,
+        action="referral.notice",
+        object_type="notice",
+        origin=origin,
+        error=ReferralNotFound,
+    )
+
+
 def open_packet(actor: User, referral_id: object, *, origin: str = "") -> dict[str, Any]:
     """The packet as the recipient sees it; the read is audited."""
     referral = fetch_or_not_found(

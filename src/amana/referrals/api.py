@@ -10,13 +10,10 @@ the permission is 403.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -35,29 +32,22 @@ from amana.referrals import access
 from amana.referrals.actions import (
     ReferralInput,
     decide_referral,
-    do_mark_notice_read,
-    do_respond_referral,
     do_send_referral,
-    do_send_service_feedback,
 )
+from amana.referrals.api_common import PAGE, paginated
 from amana.referrals.elements import packet_values
 from amana.referrals.models import Referral
-from amana.referrals.policy import can_send_referral, may_receive
-from amana.referrals.presenters import PAGE_SIZE, no_phone_warning, overdue_flags, services_of
+from amana.referrals.policy import can_send_referral
+from amana.referrals.presenters import no_phone_warning, overdue_flags, services_of
 from amana.referrals.serializers import (
-    FeedbackIn,
     ReferralIn,
-    RejectIn,
-    inbox_row,
     ledger_row,
-    notice_row,
     sent_row,
 )
 from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES
 from amana.sharing.disclosure import protocol_version
 from amana.sharing.models import LedgerEntry
 
-PAGE = OpenApiParameter("page", int, description="page number, 50 a page")
 DENIED_EXAMPLE = OpenApiExample(
     "refused by the protocol",
     value={
@@ -81,17 +71,6 @@ BAD_ELEMENT = OpenApiExample(
     response_only=True,
     status_codes=["400"],
 )
-
-
-def _paginated(rows: QuerySet[Any], page_number: Any, row: Any) -> dict[str, Any]:
-    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
-    shown = list(page.object_list)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": row(shown),
-    }
 
 
 def _feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
@@ -122,11 +101,6 @@ def _ledger_rows(entries: list[LedgerEntry]) -> list[dict[str, Any]]:
         Agency.objects.filter(slug__in={e.recipient for e in entries}).values_list("slug", "name")
     )
     return [ledger_row(entry, names.get(entry.recipient, entry.recipient)) for entry in entries]
-
-
-def _inbox_rows(referrals: list[Referral]) -> list[dict[str, Any]]:
-    late = overdue_flags(referrals)
-    return [inbox_row(referral, late[referral.pk]) for referral in referrals]
 
 
 def _referral_input(request: Request, case: Case) -> ReferralInput:
@@ -207,7 +181,7 @@ class CaseReferralsView(APIView):
         actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         rows = access.referrals_of_case(actor, case).order_by("-sent_at")
-        return Response(_paginated(rows, request.query_params.get("page"), _sent_rows(actor)))
+        return Response(paginated(rows, request.query_params.get("page"), _sent_rows(actor)))
 
     @extend_schema(
         operation_id="case_referral_send",
@@ -252,170 +226,4 @@ class CaseLedgerView(APIView):
         actor = actor_of(request)
         case = access_case(actor, case_id, origin=origin_of(request._request))
         entries = access.ledger_of_case(actor, case).order_by("-at", "-pk")
-        return Response(_paginated(entries, request.query_params.get("page"), _ledger_rows))
-
-
-class InboxView(APIView):
-    @extend_schema(
-        operation_id="referrals_inbox",
-        summary="Referrals addressed to my agency (no child data: open the packet), 50 a page",
-        parameters=[
-            PAGE,
-            OpenApiParameter("status", str, enum=[s.value for s in Referral.Status]),
-        ],
-        responses={200: dict, 403: dict},
-    )
-    def get(self, request: Request) -> Response:
-        actor = actor_of(request)
-        if not may_receive(actor):
-            raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
-        rows = access.inbox(actor).order_by("-sent_at")
-        wanted = request.query_params.get("status")
-        if wanted:
-            rows = rows.filter(status=wanted)
-        return Response(_paginated(rows, request.query_params.get("page"), _inbox_rows))
-
-
-class PacketView(APIView):
-    @extend_schema(
-        operation_id="referral_packet",
-        summary="The packet of a referral to my agency (the read is audited); never the case",
-        responses={200: dict, 404: dict},
-    )
-    def get(self, request: Request, referral_id: str) -> Response:
-        actor = actor_of(request)
-        return Response(access.open_packet(actor, referral_id, origin=origin_of(request._request)))
-
-
-def _addressed_to(actor: User, referral_id: str) -> Referral:
-    """A referral in the actor's inbox; 404 for anything else."""
-    try:
-        key = uuid.UUID(referral_id)
-    except ValueError:
-        raise access.ReferralNotFound from None
-    referral = access.inbox(actor).filter(pk=key).first()
-    if referral is None:
-        raise access.ReferralNotFound
-    return referral
-
-
-def _answered(referral: Referral) -> dict[str, Any]:
-    """The answer; for an accepted transfer, the id of the case it opened at the recipient."""
-    return {
-        "id": str(referral.pk),
-        "purpose": referral.purpose,
-        "status": referral.status,
-        "responded_at": referral.responded_at.isoformat() if referral.responded_at else None,
-        "received_case": str(referral.received_case_id) if referral.received_case_id else None,
-    }
-
-
-class AcceptView(APIView):
-    @extend_schema(
-        operation_id="referral_accept",
-        summary="Accept a referral to my agency; the referring agency sees the status",
-        description="Accepting a transfer (purpose case_transfer) opens a new case at my "
-        "agency from the packet, assigned to me: its id is `received_case`. Consent does not "
-        "travel with the case; it must be verified again. Needs CASE_CREATE for a transfer.",
-        request=None,
-        responses={200: dict, 400: dict, 404: dict},
-    )
-    def post(self, request: Request, referral_id: str) -> Response:
-        actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
-        answered = do_respond_referral(
-            referral=referral, accept=True, origin=origin_of(request._request), actor=actor
-        )
-        return Response(_answered(answered))
-
-
-class RejectView(APIView):
-    @extend_schema(
-        operation_id="referral_reject",
-        summary="Reject a referral to my agency, saying why (the reason stays with you)",
-        request=RejectIn,
-        responses={200: dict, 400: dict, 404: dict},
-    )
-    def post(self, request: Request, referral_id: str) -> Response:
-        actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
-        body = RejectIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        answered = do_respond_referral(
-            referral=referral,
-            accept=False,
-            reason=body.validated_data["reason"],
-            origin=origin_of(request._request),
-            actor=actor,
-        )
-        return Response(_answered(answered))
-
-
-class ServiceFeedbackView(APIView):
-    @extend_schema(
-        operation_id="referral_service_feedback",
-        summary="Tell the referring agency what became of the service (accepted referrals)",
-        description="201: the engine allowed it with the consent on record; the sender sees "
-        'what it let through. 200: refused — `"sent": false` and the decision; only the '
-        "ledger entry remains. 400: bad input, naming the field.",
-        request=FeedbackIn,
-        responses={201: dict, 200: dict, 400: dict, 404: dict},
-    )
-    def post(self, request: Request, referral_id: str) -> Response:
-        actor = actor_of(request)
-        referral = _addressed_to(actor, referral_id)
-        body = FeedbackIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        result = do_send_service_feedback(
-            referral=referral,
-            status=data["service_status"],
-            date=data["date"],
-            outcome_summary=data["outcome_summary"],
-            origin=origin_of(request._request),
-            actor=actor,
-        )
-        return Response(
-            {"sent": result.stored, "decision": result.decision},
-            status=status.HTTP_201_CREATED if result.stored else status.HTTP_200_OK,
-        )
-
-
-class NoticesView(APIView):
-    @extend_schema(
-        operation_id="referral_notices",
-        summary="What my agency was told about referrals it received (consent withdrawn …)",
-        parameters=[PAGE, OpenApiParameter("unread", bool)],
-        responses={200: dict, 403: dict},
-    )
-    def get(self, request: Request) -> Response:
-        actor = actor_of(request)
-        if not may_receive(actor):
-            raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
-        unread = request.query_params.get("unread") in {"1", "true"}
-        found = access.notices(actor, unread_only=unread)
-        return Response(
-            _paginated(
-                found, request.query_params.get("page"), lambda rows: [notice_row(n) for n in rows]
-            )
-        )
-
-
-class NoticeReadView(APIView):
-    @extend_schema(
-        operation_id="referral_notice_read",
-        summary="Mark a notice to my agency as read",
-        request=None,
-        responses={204: None, 404: dict},
-    )
-    def post(self, request: Request, notice_id: str) -> Response:
-        actor = actor_of(request)
-        try:
-            key = uuid.UUID(notice_id)
-        except ValueError:
-            raise access.ReferralNotFound from None
-        notice = access.notices(actor).filter(pk=key).first()
-        if notice is None:
-            raise access.ReferralNotFound
-        do_mark_notice_read(notice=notice, origin=origin_of(request._request), actor=actor)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(paginated(entries, request.query_params.get("page"), _ledger_rows))

@@ -1,14 +1,12 @@
 from django.urls import path
 
-from amana.referrals.api import (
+from amana.referrals.api import CaseLedgerView, CaseReferralsView, ReferralPreviewView
+from amana.referrals.api_recipient import (
     AcceptView,
-    CaseLedgerView,
-    CaseReferralsView,
     InboxView,
     NoticeReadView,
     NoticesView,
     PacketView,
-    ReferralPreviewView,
     RejectView,
     ServiceFeedbackView,
 )

@@ -11,32 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amana.accounts.errors import NotAllowed
-from amana.accounts.models import User
 from amana.audit.log import origin_of
+from amana.core.web import actor_of, guarded
 from amana.reports.access import audited_report
 from amana.reports.tables import Cell, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.html", status=403)
-
-
 @require_http_methods(["GET", "HEAD"])
+@guarded
 def report_page(request: HttpRequest) -> HttpResponse:
     """Aggregates of the agency's cases; no row, name or number of any case."""
-    try:
-        report = audited_report(_actor(request), origin=origin_of(request))
-    except NotAllowed:
-        return _forbidden(request)
+    report = audited_report(actor_of(request), origin=origin_of(request))
     return render(request, "reports/index.html", {"report": report})
 
 
@@ -89,12 +76,10 @@ def csv_rows(report: Report) -> Iterator[list[str]]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@guarded
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The report's tables as CSV (UTF-8 with a byte order mark, for spreadsheets)."""
-    try:
-        report = audited_report(_actor(request), download=True, origin=origin_of(request))
-    except NotAllowed:
-        return _forbidden(request)
+    report = audited_report(actor_of(request), download=True, origin=origin_of(request))
     day = timezone.localdate().isoformat()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="amana-cases-report-{day}.csv"'

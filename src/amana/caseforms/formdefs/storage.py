@@ -24,12 +24,9 @@ def shipped_text(form_id: str) -> str:
 
 def load_shipped(form_id: str) -> dict[str, Any]:
     """The shipped definition of `form_id`, validated and normalised."""
-    # `shipped_text` is read through the package, where a test may replace it.
-    from amana.caseforms import formdefs
-
     if form_id not in SHIPPED_FORMS:
         raise KeyError(form_id)
-    return parse_definition_text(formdefs.shipped_text(form_id), f"forms_data/{form_id}.yaml")
+    return parse_definition_text(shipped_text(form_id), f"forms_data/{form_id}.yaml")
 
 
 def stored_form(form_id: str, agency: Agency | None) -> FormDefinition | None:

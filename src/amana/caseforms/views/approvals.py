@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
-from amana.caseforms.access import approvals_inbox, readable_form_data
+from amana.caseforms.access import access_pending_form, approvals_inbox, readable_form_data
 from amana.caseforms.actions import do_decide_form
 from amana.caseforms.formdefs import text_in
 from amana.caseforms.models import FormRecord
@@ -23,14 +23,8 @@ from amana.caseforms.views.form_pages import _readable_sections
 from amana.caseforms.webforms import DecisionForm
 from amana.cases import access
 from amana.cases.errors import ActionError
-from amana.cases.views.common import (
-    _actor,
-    _forbidden,
-    _not_found,
-    _to_field,
-    error_items,
-    guarded,
-)
+from amana.cases.views.common import error_items
+from amana.core.web import actor_of, field_error, forbidden, guarded
 
 
 def _inbox_rows(actor: User, decided: FormRecord | None, form: DecisionForm | None) -> Any:
@@ -61,21 +55,19 @@ def _render_inbox(
 @require_http_methods(["GET", "HEAD"])
 def approvals(request: HttpRequest) -> HttpResponse:
     """Submitted forms of the cases the actor supervises, oldest first."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_permission(Perm.CASE_APPROVE):
-        return _forbidden(request)
+        return forbidden(request)
     return _render_inbox(request, actor)
 
 
 @require_POST
 @guarded
 def decide(request: HttpRequest, record_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     if not actor.has_permission(Perm.CASE_APPROVE):
-        return _forbidden(request)
-    record = approvals_inbox(actor).filter(pk=record_id).first()
-    if record is None:
-        return _not_found(request)
+        return forbidden(request)
+    record = access_pending_form(actor, record_id, origin=origin_of(request))
     form = DecisionForm(request.POST)
     from_record = request.POST.get("from") == "record"
     if form.is_valid():
@@ -88,7 +80,7 @@ def decide(request: HttpRequest, record_id: str) -> HttpResponse:
                 actor=actor,
             )
         except ActionError as error:
-            _to_field(form, error)
+            field_error(form, error)
         else:
             approved = form.cleaned_data["decision"] == "approve"
             messages.success(request, _("Approved.") if approved else _("Returned for changes."))

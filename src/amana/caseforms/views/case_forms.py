@@ -29,16 +29,9 @@ from amana.caseforms.webforms import DecisionForm, FormRecordMeta
 from amana.cases import access, policy
 from amana.cases.errors import ActionError, EditConflict
 from amana.cases.models import Case
-from amana.cases.views.common import (
-    ErrorItem,
-    _actor,
-    _forbidden,
-    _not_found,
-    _to_field,
-    error_items,
-    guarded,
-)
+from amana.cases.views.common import ErrorItem, error_items
 from amana.cases.views.conflicts import Conflict, _loaded, _same, _when
+from amana.core.web import actor_of, field_error, forbidden, guarded, not_found
 
 
 def _form_conflict(
@@ -83,10 +76,7 @@ def _form_conflict(
 
 
 def _case_form_record(actor: User, case: Case, form_id: str, record_id: str) -> FormRecord:
-    for record in form_access.case_forms(actor, case):
-        if str(record.pk) == str(record_id) and record.form.form_id == form_id:
-            return record
-    raise access.CaseNotFound
+    return form_access.access_case_form(actor, case, record_id, form_id=form_id)
 
 
 def _render_form(
@@ -175,7 +165,7 @@ def _save_form(
             request, case, rebased, record=record_now, conflict=conflict, status=409
         )
     except ActionError as error:
-        _to_field(page.form, error)
+        field_error(page.form, error)
         return _render_form(request, case, page, record=record, status=400)
     notes: dict[str, str] = {
         FormRecord.Status.DRAFT: _("Draft saved."),
@@ -189,13 +179,13 @@ def _save_form(
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def case_form_new(request: HttpRequest, case_id: str, form_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     row = _definition_for(case, form_id)
     if row is None:
-        return _not_found(request)
+        return not_found(request)
     if not policy.can_edit_case(actor, case):
-        return _forbidden(request)
+        return forbidden(request)
     if request.method == "POST":
         return _save_form(
             request, actor=actor, case=case, form_id=form_id, definition=row.definition, record=None
@@ -208,7 +198,7 @@ def case_form_new(request: HttpRequest, case_id: str, form_id: str) -> HttpRespo
 def case_form_record(
     request: HttpRequest, case_id: str, form_id: str, record_id: str
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     record = _case_form_record(actor, case, form_id, record_id)
     definition = record.form.definition
@@ -219,7 +209,7 @@ def case_form_record(
     )
     if request.method == "POST":
         if not editable:
-            return _forbidden(request)
+            return forbidden(request)
         return _save_form(
             request, actor=actor, case=case, form_id=form_id, definition=definition, record=record
         )

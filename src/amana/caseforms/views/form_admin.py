@@ -34,7 +34,7 @@ from amana.caseforms.formdefs import (
 )
 from amana.caseforms.models import FormDefinition
 from amana.cases.errors import ActionError, NotAllowed
-from amana.cases.views.common import _actor, _forbidden
+from amana.core.web import actor_of, forbidden
 
 TEXT_LIMIT = 200_000  # characters; the largest shipped form is about 23 000
 _ORDER = {
@@ -186,9 +186,9 @@ def _form_rows(actor: User) -> list[FormRow]:
 @require_http_methods(["GET", "HEAD"])
 def form_admin_list(request: HttpRequest) -> HttpResponse:
     """Every form, the version new records of the actor's agency use, and its history."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not _may_manage(actor):
-        return _forbidden(request)
+        return forbidden(request)
     return render(request, "caseforms/form_admin_list.html", {"rows": _form_rows(actor)})
 
 
@@ -208,7 +208,7 @@ def _render_edit(
         "form": form,
         "problems": problems or [],
         "conflict": conflict,
-        "history": _versions(_actor(request), in_use.form_id),
+        "history": _versions(actor_of(request), in_use.form_id),
     }
     return render(request, "caseforms/form_admin_edit.html", context, status=status)
 
@@ -216,9 +216,9 @@ def _render_edit(
 @require_http_methods(["GET", "HEAD", "POST"])
 def form_admin_edit(request: HttpRequest, form_id: str) -> HttpResponse:
     """The definition in use as YAML; saving it stores a new version for the agency."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not _may_manage(actor):
-        return _forbidden(request)
+        return forbidden(request)
     try:
         in_use = current_form(form_id, actor.agency)
     except FormDefinition.DoesNotExist:
@@ -244,7 +244,7 @@ def form_admin_edit(request: HttpRequest, form_id: str) -> HttpResponse:
     except ActionError as error:
         return _render_edit(request, in_use, form, problems=[error.message], status=400)
     except NotAllowed:
-        return _forbidden(request)
+        return forbidden(request)
     if adapted.pk == in_use.pk:
         messages.info(request, _("Nothing changed: no new version was stored."))
     else:

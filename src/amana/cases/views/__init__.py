@@ -24,10 +24,11 @@ from amana.cases.views.case_page import (
     case_supervisor,
     case_unassign,
 )
-from amana.cases.views.common import ErrorItem, error_items, guarded
+from amana.cases.views.common import ErrorItem, error_items
 from amana.cases.views.lists import case_list, due_list, team_list
 from amana.cases.views.registration import register
 from amana.cases.views.wizard import WIZARD_KEY
+from amana.core.web import guarded
 
 __all__ = [
     "WIZARD_KEY",

@@ -25,15 +25,10 @@ from amana.cases.views.case_facts import (
     _record_rows,
     _startable_forms,
 )
-from amana.cases.views.common import (
-    _actor,
-    _forbidden,
-    _to_field,
-    error_items,
-    guarded,
-)
+from amana.cases.views.common import error_items
 from amana.cases.views.conflicts import _case_conflict, _rebased_case_form
 from amana.cases.webforms import AssignForm, CaseEditForm, ReopenForm, SupervisorForm
+from amana.core.web import actor_of, field_error, forbidden, guarded
 
 
 def _render_case(
@@ -80,7 +75,7 @@ def _render_case(
 @require_http_methods(["GET", "HEAD"])
 @guarded
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     return _render_case(request, actor, case)
 
@@ -88,10 +83,10 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @guarded
 def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     if not policy.can_edit_case(actor, case):
-        return _forbidden(request)
+        return forbidden(request)
     form = CaseEditForm(request.POST)
     if not form.is_valid():
         return _render_case(request, actor, case, edit_form=form, status=400)
@@ -118,7 +113,7 @@ def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
             status=409,
         )
     except ActionError as error:
-        _to_field(form, error)
+        field_error(form, error)
         return _render_case(request, actor, case, edit_form=form, status=400)
     messages.success(request, _("Case facts saved."))
     return redirect("cases:detail", case_id=case.pk)
@@ -127,10 +122,10 @@ def case_edit(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @guarded
 def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     if not policy.can_assign_case(actor, case):
-        return _forbidden(request)
+        return forbidden(request)
     form = AssignForm(request.POST, colleagues=_colleagues(actor, case))
     if not form.is_valid():
         return _render_case(request, actor, case, assign_form=form, status=400)
@@ -140,7 +135,7 @@ def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
             case=case, user=colleague, role=form.cleaned_data["role"], actor=actor
         )
     except ActionError as error:
-        _to_field(form, error)
+        field_error(form, error)
         return _render_case(request, actor, case, assign_form=form, status=400)
     messages.success(request, _("%(user)s can now open this case.") % {"user": colleague.username})
     return redirect("cases:detail", case_id=case.pk)
@@ -149,10 +144,10 @@ def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @guarded
 def case_unassign(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     if not policy.can_assign_case(actor, case):
-        return _forbidden(request)
+        return forbidden(request)
     chosen = next(
         (
             a
@@ -174,7 +169,7 @@ def case_unassign(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @guarded
 def case_supervisor(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     form = SupervisorForm(request.POST, agency_id=case.agency_id)
     if not form.is_valid():
@@ -182,7 +177,7 @@ def case_supervisor(request: HttpRequest, case_id: str) -> HttpResponse:
     try:
         actions.do_set_supervisor(case=case, supervisor=form.chosen_supervisor(), actor=actor)
     except ActionError as error:
-        _to_field(form, error)
+        field_error(form, error)
         return _render_case(request, actor, case, supervisor_form=form, status=400)
     messages.success(request, _("Supervisor saved."))
     return redirect("cases:detail", case_id=case.pk)
@@ -191,7 +186,7 @@ def case_supervisor(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 @guarded
 def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     case = access.access_case(actor, case_id, origin=origin_of(request))
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -201,7 +196,7 @@ def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
             case=case, reason=form.cleaned_data["reason"], origin=origin_of(request), actor=actor
         )
     except ActionError as error:
-        _to_field(form, error)
+        field_error(form, error)
         return _render_case(request, actor, case, reopen_form=form, status=400)
     messages.success(request, _("Case reopened."))
     return redirect("cases:detail", case_id=case.pk)

@@ -1,70 +1,19 @@
-"""What every case page shares: who is asking, the 403 and 404 pages, the guard that
-turns a refused or unknown case into them, error summaries and masked values."""
+"""What the case pages share beyond the web shell (`amana.core.web`): error summaries and
+masked values."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from amana.accounts.models import User
-from amana.cases import access
-from amana.cases.errors import ActionError, NotAllowed
 from amana.cases.models import Sensitivity
 
 MASK = "•••"
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.html", status=403)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/not_found.html", status=404)
-
-
-def guarded(view: ViewFunc) -> ViewFunc:
-    """A case that is not the actor's is "not found"; a refused action is "not allowed"."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except access.CaseNotFound:
-            return _not_found(request)
-        except NotAllowed:
-            return _forbidden(request)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def _to_field(form: forms.Form, error: ActionError) -> None:
-    """An action's refusal, on the field it names (the top of a path like `people[1].name`)."""
-    top = re.split(r"[\[.]", error.field, maxsplit=1)[0]
-    form.add_error(top if top in form.fields else None, error.message)
 
 
 @dataclass

@@ -22,15 +22,9 @@ from amana.audit.log import origin_of
 from amana.cases import access, actions, policy
 from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
 from amana.cases.search import search_children
-from amana.cases.views.common import (
-    _actor,
-    _age,
-    _forbidden,
-    _is_htmx,
-    _masked,
-    error_items,
-)
+from amana.cases.views.common import _age, _masked, error_items
 from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
+from amana.core.web import actor_of, forbidden, is_htmx
 
 DUE_DAYS = 7
 
@@ -98,10 +92,10 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
     (someone explicitly assigned sees the case, masked by class). Filters come by GET and may
     go in the address bar; a name to search for comes by POST and never appears in a URL, a
     server log or the browser's history."""
-    actor = _actor(request)
+    actor = actor_of(request)
     team = scope == "team"
     if team and not actor.has_permission(Perm.CASE_ASSIGN):
-        return _forbidden(request)
+        return forbidden(request)
     by_post = request.method == "POST"
     params = request.POST if by_post else request.GET
     filter_form = CaseFilterForm(params)
@@ -130,10 +124,10 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         "list_url": list_url,
         "errors": error_items(filter_form, search_form),
         "can_register": policy.can_register_case(actor),
-        "oob": _is_htmx(request) and not by_post,
+        "oob": is_htmx(request) and not by_post,
     }
     status = 400 if filter_form.errors or search_form.errors else 200
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "cases/_case_results.html", context, status=status)
         # The address bar gets the valid filters only, never the name searched for.
         shown = filters | ({"page": str(page.number)} if page.number > 1 and not by_post else {})
@@ -161,7 +155,7 @@ def _due_tasks(actor: User) -> QuerySet[Task]:
 @require_http_methods(["GET", "HEAD"])
 def due_list(request: HttpRequest) -> HttpResponse:
     """The actor's tasks not done, overdue or due within the week, by case."""
-    actor = _actor(request)
+    actor = actor_of(request)
     tasks = _due_tasks(actor)
     cases = _ordered(access.visible_cases(actor).filter(pk__in=tasks.values("case_id")))
     page = access.audited_page(actor, cases, request.GET.get("page"), origin=origin_of(request))

@@ -18,7 +18,7 @@ from amana.accounts.models import User
 from amana.audit.log import origin_of
 from amana.cases import actions, policy
 from amana.cases.errors import ActionError
-from amana.cases.views.common import _actor, _forbidden, _not_found, error_items, guarded
+from amana.cases.views.common import error_items
 from amana.cases.views.registration_check import _candidates, _register_inputs, _summary
 from amana.cases.views.wizard import (
     DEFAULT_ROWS,
@@ -43,6 +43,7 @@ from amana.cases.webforms import (
     PersonForm,
     RegisterCaseForm,
 )
+from amana.core.web import actor_of, forbidden, guarded, not_found
 
 
 def _step_url(step: str) -> str:
@@ -145,11 +146,11 @@ def _refused_at_step(
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def register(request: HttpRequest, step: str = "child") -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     if step not in STEPS:
-        return _not_found(request)
+        return not_found(request)
     if not policy.can_register_case(actor):
-        return _forbidden(request)
+        return forbidden(request)
     wizard = _load_wizard(request, actor)
     post = request.POST if request.method == "POST" else None
     action = post.get("action", "next") if post is not None else ""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from amana.accounts.models import User
 from amana.cases.models import Case
 from amana.consent import access
-from amana.consent.views import reason_text, review_days
+from amana.consent.presenters import reason_text, review_days
 
 register = template.Library()
 

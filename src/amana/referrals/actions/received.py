@@ -14,6 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError, NotAllowed
@@ -57,6 +58,8 @@ def receive_transfer(referral: Referral, *, actor: User, origin: str = "") -> Ca
     )
     referral.received_case = new_case
     referral.save(update_fields=["received_case"])
+    new_case.received_at = timezone.now()
+    new_case.save(update_fields=["received_at"])
     old_case = Case.objects.select_for_update().get(pk=referral.case_id)
     close_transferred(old_case)
     details = {"referral": str(referral.pk), "from": referral.sender.slug}

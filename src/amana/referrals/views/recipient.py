@@ -69,9 +69,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @guarded
 def notice_read(request: HttpRequest, notice_id: str) -> HttpResponse:
     actor = actor_of(request)
-    notice = access.notices(actor).filter(pk=notice_id).first()
-    if notice is None:
-        raise access.ReferralNotFound
+    notice = access.access_notice(actor, notice_id, origin=origin_of(request))
     do_mark_notice_read(notice=notice, origin=origin_of(request), actor=actor)
     return redirect("referrals:inbox")
 
@@ -123,9 +121,7 @@ def packet(request: HttpRequest, referral_id: str) -> HttpResponse:
 @guarded
 def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
     actor = actor_of(request)
-    referral = access.inbox(actor).filter(pk=referral_id).first()
-    if referral is None:
-        raise access.ReferralNotFound
+    referral = access.access_received_referral(actor, referral_id, origin=origin_of(request))
     form = RespondForm(request.POST)
     if not form.is_valid():
         return _render_packet(request, actor, referral_id, form, status=400)
@@ -161,9 +157,7 @@ def feedback(request: HttpRequest, referral_id: str) -> HttpResponse:
     """The recipient tells the referring agency what became of the service — if the engine
     allows it with the consent on record."""
     actor = actor_of(request)
-    referral = access.inbox(actor).filter(pk=referral_id).first()
-    if referral is None:
-        raise access.ReferralNotFound
+    referral = access.access_received_referral(actor, referral_id, origin=origin_of(request))
     form = ServiceFeedbackForm(request.POST)
     if not form.is_valid():
         return _render_packet(request, actor, referral_id, feedback_form=form, status=400)
