@@ -176,6 +176,7 @@ def batch_rows(plans: list[CasePlan], numbers: list[str], reference: Reference) 
                 "next_due_at": plan.next_due_at,
                 "closed_at": plan.closed_at,
                 "closure_reason": plan.closure_reason,
+                "received_at": None,  # seeded cases are registered, never received by transfer
                 "updated_at": updated,
                 "version": 1,
             },
