@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amana.accounts.roles import Role
-from amana.caseforms.formdefs import ensure_default_forms
+from amana.caseforms.actions import do_store_shipped_forms
 from amana.cases.models import Case
 from tests.cases.helpers import register
 from tests.factories import AgencyFactory, UserFactory
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def team():
-    ensure_default_forms()
+    do_store_shipped_forms()
     agency = AgencyFactory(slug="ngo-f", case_prefix="NGF")
     worker = UserFactory(roles=[Role.CASEWORKER], agency=agency)
     boss = UserFactory(roles=[Role.SUPERVISOR], agency=agency)

@@ -11,7 +11,8 @@ from django.test import Client
 
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
-from amana.caseforms.formdefs import current_form, load_shipped
+from amana.caseforms.actions import current_form
+from amana.caseforms.formdefs import load_shipped
 from amana.caseforms.models import FormDefinition, FormRecord
 from amana.caseforms.views.form_admin import definition_yaml
 from amana.cases.models import Case, Child

@@ -14,7 +14,7 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
 from amana.caseforms import formdefs
-from amana.caseforms.actions import do_adapt_form
+from amana.caseforms.actions import current_form, do_adapt_form, do_store_shipped_forms
 from amana.caseforms.formdefs import (
     CORE_ELEMENTS,
     ELEMENTS,
@@ -23,8 +23,6 @@ from amana.caseforms.formdefs import (
     STEPS,
     DefinitionError,
     build_form_class,
-    current_form,
-    ensure_default_forms,
     fields_by_sensitivity,
     load_shipped,
     mask,
@@ -445,9 +443,9 @@ def test_fields_by_sensitivity():
 # --- Stored versions ---------------------------------------------------------------------
 
 
-def test_ensure_default_forms_is_idempotent(db):
-    first = ensure_default_forms()
-    again = ensure_default_forms()
+def test_storing_the_shipped_forms_is_idempotent(db):
+    first = do_store_shipped_forms()
+    again = do_store_shipped_forms()
     assert [row.pk for row in first] == [row.pk for row in again]
     rows = FormDefinition.objects.all()
     assert rows.count() == len(SHIPPED_FORMS)
@@ -458,14 +456,14 @@ def test_ensure_default_forms_is_idempotent(db):
 
 
 def test_a_changed_shipped_form_becomes_the_next_version(db, monkeypatch):
-    ensure_default_forms()
+    do_store_shipped_forms()
     original = storage.shipped_text
     monkeypatch.setattr(
         storage,
         "shipped_text",
         lambda form_id: original(form_id).replace("en: Case closure", "en: Closing the case"),
     )
-    ensure_default_forms()
+    do_store_shipped_forms()
     versions = FormDefinition.objects.filter(form_id="closure", agency__isnull=True)
     assert sorted(versions.values_list("version", flat=True)) == [1, 2]
     assert current_form("closure", None).definition["title"]["en"] == "Closing the case"

@@ -12,14 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from amana.audit.models import AuditEntry
-from amana.refdata.imports import (
-    ImportFailure,
-    import_locations,
-    import_lookups,
-    load_samples,
-    read_csv_file,
-    sample_path,
-)
+from amana.refdata.actions import do_import_locations, do_import_lookups, load_samples
+from amana.refdata.imports import ImportFailure, read_csv_file, sample_path
 from amana.refdata.models import Location, Lookup
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +49,9 @@ def _places() -> list[tuple[str, str, int, str | None]]:
 
 
 def test_lookups_import_twice_gives_the_same_rows():
-    first = import_lookups(CONCERNS, kind="protection_concerns")
+    first = do_import_lookups(CONCERNS, kind="protection_concerns")
     rows = _lookups()
-    second = import_lookups(CONCERNS, kind="protection_concerns")
+    second = do_import_lookups(CONCERNS, kind="protection_concerns")
     assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
     assert _lookups() == rows
@@ -68,9 +62,9 @@ def test_lookups_import_twice_gives_the_same_rows():
 
 
 def test_lookups_update_in_place_and_stay_per_list():
-    import_lookups(CONCERNS, kind="protection_concerns")
-    import_lookups("code,label\nneglect,Neglect\n", kind="services")
-    changed = import_lookups("code,label,active\nneglect,Neglect of a child,yes\nchild_labour,Child labour,no\n",
+    do_import_lookups(CONCERNS, kind="protection_concerns")
+    do_import_lookups("code,label\nneglect,Neglect\n", kind="services")
+    changed = do_import_lookups("code,label,active\nneglect,Neglect of a child,yes\nchild_labour,Child labour,no\n",
                              kind="protection_concerns")  # fmt: skip
     assert (changed.created, changed.updated, changed.unchanged) == (0, 2, 0)
     assert _lookups() == [
@@ -100,7 +94,7 @@ def test_lookups_update_in_place_and_stay_per_list():
 def test_a_bad_lookup_row_stores_nothing(text, message):
     Lookup.objects.create(kind="protection_concerns", code="a", label="Kept as it was")
     with pytest.raises(ImportFailure) as failure:
-        import_lookups(text, kind="protection_concerns")
+        do_import_lookups(text, kind="protection_concerns")
     assert str(failure.value) == message
     assert _lookups() == [("a", "Kept as it was", True)]
     assert not AuditEntry.objects.filter(action="lookups.import").exists()
@@ -108,7 +102,7 @@ def test_a_bad_lookup_row_stores_nothing(text, message):
 
 def test_a_bad_list_name_is_refused():
     with pytest.raises(ImportFailure, match="--kind: expected a list name"):
-        import_lookups(CONCERNS, kind="Protection Concerns")
+        do_import_lookups(CONCERNS, kind="Protection Concerns")
 
 
 def test_lookups_from_hxl_take_the_code_and_the_english_name():
@@ -118,22 +112,22 @@ def test_lookups_from_hxl_take_the_code_and_the_english_name():
         "prot,Protection,Protection\n"
         "edu,Éducation,Education\n"
     )
-    result = import_lookups(text, kind="sectors")
+    result = do_import_lookups(text, kind="sectors")
     assert result.created == 2
     assert _lookups("sectors") == [("edu", "Education", True), ("prot", "Protection", True)]
     with pytest.raises(ImportFailure, match="row 5, column Name: empty"):
-        import_lookups(text + "wash,Eau,\n", kind="sectors")
+        do_import_lookups(text + "wash,Eau,\n", kind="sectors")
 
 
 def test_hxl_lookups_without_a_code_column_name_the_hashtag_row():
     with pytest.raises(ImportFailure, match=r"^row 2: no column tagged \+code"):
-        import_lookups("Name\n#sector+name\nProtection\n", kind="sectors")
+        do_import_lookups("Name\n#sector+name\nProtection\n", kind="sectors")
 
 
 def test_semicolons_and_a_byte_order_mark_are_understood(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes("code;label\nneglect;Négligence\n".encode("utf-8-sig"))
-    import_lookups(read_csv_file(path), kind="protection_concerns")
+    do_import_lookups(read_csv_file(path), kind="protection_concerns")
     assert _lookups() == [("neglect", "Négligence", True)]
 
 
@@ -158,9 +152,9 @@ KS0102,Tessel,2,KS01
 
 
 def test_plain_places_import_twice_gives_the_same_rows():
-    first = import_locations(PLAIN_PLACES)
+    first = do_import_locations(PLAIN_PLACES)
     rows = _places()
-    second = import_locations(PLAIN_PLACES)
+    second = do_import_locations(PLAIN_PLACES)
     assert (first.created, second.created, second.unchanged) == (4, 0, 4)
     assert (
         _places()
@@ -175,10 +169,10 @@ def test_plain_places_import_twice_gives_the_same_rows():
 
 
 def test_children_may_come_before_their_parents_and_parents_may_be_stored_already():
-    import_locations(
+    do_import_locations(
         "code,name,level,parent_code\nKS0101,Harun,2,KS01\nKS01,Northern Plains,1,KS\nKS,Kestria,0,\n"
     )
-    import_locations("code,name,level,parent_code\nKS010101,North Camp,3,KS0101\n")
+    do_import_locations("code,name,level,parent_code\nKS010101,North Camp,3,KS0101\n")
     assert ("KS010101", "North Camp", 3, "KS0101") in _places()
 
 
@@ -196,14 +190,14 @@ def test_children_may_come_before_their_parents_and_parents_may_be_stored_alread
 )  # fmt: skip
 def test_a_bad_place_row_in_the_middle_stores_nothing(text, message):
     with pytest.raises(ImportFailure) as failure:
-        import_locations(text)
+        do_import_locations(text)
     assert str(failure.value) == message
     assert not Location.objects.exists()
     assert not AuditEntry.objects.filter(action="locations.import").exists()
 
 
 def test_ocha_hxl_gives_one_level_per_admin_level_with_parents_from_the_row():
-    result = import_locations(OCHA)
+    result = do_import_locations(OCHA)
     assert result.created == 6
     assert _places() == [
         ("KS", "Kestria", 0, None),
@@ -213,7 +207,7 @@ def test_ocha_hxl_gives_one_level_per_admin_level_with_parents_from_the_row():
         ("KS02", "Capital Region", 1, "KS"),
         ("KS0201", "Capital City", 2, "KS02"),
     ]
-    again = import_locations(OCHA)
+    again = do_import_locations(OCHA)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
 
 
@@ -221,7 +215,7 @@ def test_hxl_without_a_header_row_and_with_only_admin_levels():
     text = (
         "#adm1+code,#adm1+name,#adm2+code,#adm2+name\nA1,North,A101,Harun\nA1,North,A102,Tessel\n"
     )
-    import_locations(text)
+    do_import_locations(text)
     assert _places() == [
         ("A1", "North", 1, None),
         ("A101", "Harun", 2, "A1"),
@@ -242,17 +236,19 @@ def test_a_bad_hxl_row_in_the_middle_stores_nothing(bad_row, message):
     lines = OCHA.splitlines()
     text = "\n".join([*lines[:3], bad_row, *lines[3:]]) + "\n"
     if message is None:
-        assert import_locations(text).created == 6
+        assert do_import_locations(text).created == 6
         return
     with pytest.raises(ImportFailure) as failure:
-        import_locations(text)
+        do_import_locations(text)
     assert str(failure.value) == message
     assert not Location.objects.exists()
 
 
 def test_hxl_with_a_name_but_no_code_column_is_refused():
     with pytest.raises(ImportFailure, match=r"^row 2: #adm2 has no #adm2\+code column"):
-        import_locations("Region,Region code,District\n#adm1+name,#adm1+code,#adm2+name\nN,N1,H\n")
+        do_import_locations(
+            "Region,Region code,District\n#adm1+name,#adm1+code,#adm2+name\nN,N1,H\n"
+        )
 
 
 def test_the_shipped_samples_load_and_reload():
@@ -354,6 +350,6 @@ def test_a_failure_while_writing_rolls_back_the_rows_already_written(monkeypatch
 
     monkeypatch.setattr(Location.objects, "create", create_then_fail)
     with pytest.raises(RuntimeError):
-        import_locations(PLAIN_PLACES)
+        do_import_locations(PLAIN_PLACES)
     assert len(calls) == 3
     assert not Location.objects.exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.db import transaction
 
 from amana.accounts.errors import ActionError
 from amana.cases.models import Case
@@ -112,3 +113,17 @@ def test_a_malformed_intent_is_an_error_naming_the_field(world, change, field):
     with pytest.raises(ActionError) as raised:
         disclosure.decide(world.case, intent)
     assert raised.value.field == field
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ledger_row_is_written_only_inside_the_actions_transaction():
+    """No test-case transaction here: outside `atomic()` the ledger writer refuses."""
+    made = make_world()
+    agree(made, "referral_immediate", "unhcr")
+    decided = disclosure.decide(made.case, REFERRAL)
+    with pytest.raises(RuntimeError, match="inside the action's transaction"):
+        disclosure.record(decided, actor=made.worker)
+    assert not LedgerEntry.objects.exists()
+    with transaction.atomic():
+        entry = disclosure.record(decided, actor=made.worker)
+    assert LedgerEntry.objects.filter(pk=entry.pk).exists()

@@ -45,7 +45,7 @@ def _check_password(password: str, user: User) -> None:
         raise ActionError("password", " ".join(exc.messages)) from exc
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_agency(
     *, slug: str, name: str, kind: str, case_prefix: str = "", actor: User | None
 ) -> Agency:
@@ -68,7 +68,7 @@ def do_create_agency(
     return agency
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_user(
     *,
     agency: Agency,
@@ -109,7 +109,7 @@ def do_create_user(
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
     _refuse_unless(policy.can_manage_user(actor, user), Perm.USER_MANAGE)
     chosen = _clean_roles(actor, roles)
@@ -130,7 +130,7 @@ def do_set_user_roles(*, user: User, roles: Iterable[str], actor: User) -> User:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_deactivate_user(*, user: User, actor: User) -> User:
     _refuse_unless(policy.can_manage_user(actor, user), Perm.USER_MANAGE)
     if user.pk == actor.pk:
@@ -141,7 +141,7 @@ def do_deactivate_user(*, user: User, actor: User) -> User:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_record_login(*, user: User, outcome: str, origin: str) -> None:
     write_entry(
         actor=user,
@@ -153,7 +153,7 @@ def do_record_login(*, user: User, outcome: str, origin: str) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_start_totp_enrolment(*, resume: object = None, origin: str = "", actor: User) -> TOTPDevice:
     """The authenticator the actor is setting up: the unconfirmed one they began (`resume`, its
     id kept in their session), else a new one, its creation audited. It counts as a second
@@ -174,7 +174,7 @@ def do_start_totp_enrolment(*, resume: object = None, origin: str = "", actor: U
     return device
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_confirm_totp_device(
     *, device: TOTPDevice, token: str, origin: str = "", actor: User
 ) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -81,9 +80,8 @@ def _setup_device(request: HttpRequest, user: User) -> TOTPDevice:
 
 def _qr_data_uri(config_url: str) -> str:
     image = qrcode.make(config_url, image_factory=qrcode.image.svg.SvgPathImage)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    svg = image.to_string(encoding="UTF-8", xml_declaration=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,6 @@
-"""The one way to write an audit entry. Call it inside the action's own transaction."""
+"""The one way to write an audit entry: `write_entry`, inside the action's own transaction (it
+refuses to run outside one). A read has no action: `write_read_entry` audits a view, a list or
+a refused probe in a short transaction of its own (a savepoint when a transaction is open)."""
 
 from __future__ import annotations
 
@@ -41,7 +43,11 @@ def write_entry(
     origin: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Insert one entry; it is sealed into the chain after the transaction commits."""
+    """Insert one entry; it is sealed into the chain after the transaction commits.
+
+    Raises RuntimeError outside a transaction: an entry commits with the write it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("write_entry must run inside the action's transaction")
     fields: dict[str, Any] = {
         "at": timezone.now(),
         "actor": getattr(actor, "username", "") or "",
@@ -57,6 +63,30 @@ def write_entry(
     entry = AuditEntry.objects.create(content_hash=content_hash(fields), **fields)
     transaction.on_commit(_seal_soon)
     return entry
+
+
+def write_read_entry(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    outcome: str = Outcome.OK,
+    origin: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The audit entry of a read (a record viewed, a list shown, a probe refused), which has no
+    action transaction to join: `write_entry` in a transaction of its own."""
+    with transaction.atomic():
+        return write_entry(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            origin=origin,
+            details=details,
+        )
 
 
 def _seal_soon() -> None:

@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.audit.models import Outcome
 
 Record = TypeVar("Record", bound=Model)
@@ -55,7 +55,7 @@ def audited_not_found(
 ) -> NoReturn:
     """Record the refused read (outcome not_found, or denied) and raise `error`, which says
     nothing of whether the record exists."""
-    write_entry(
+    write_read_entry(
         actor=actor,
         action=action,
         object_type=object_type,

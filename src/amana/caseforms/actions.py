@@ -2,9 +2,9 @@
 and adapting form definitions to an agency's SOPs. Each action checks permission, runs in one
 transaction and writes its audit entry in that transaction; record data never goes into it.
 
-A record that completes its step (or is approved) moves the case on through
-`amana.cases.lifecycle`. Adapting never overwrites: it stores a new version for the actor's
-agency, and every FormRecord keeps pointing at the version it was entered with.
+A record that completes its step (or is approved) moves the case on through the steps of
+`amana.cases.actions.lifecycle`. Adapting never overwrites: it stores a new version for the
+actor's agency, and every FormRecord keeps pointing at the version it was entered with.
 """
 
 from __future__ import annotations
@@ -21,21 +21,82 @@ from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
 from amana.caseforms.formdata import read_data, write_data
 from amana.caseforms.formdefs import (
+    SHIPPED_FORMS,
     DefinitionError,
-    current_form,
+    load_shipped,
     next_version,
+    stored_form,
     validate_definition,
     validate_form_data,
 )
 from amana.caseforms.models import FormDefinition, FormRecord
 from amana.cases import policy
-from amana.cases.actions import refuse_unless
+from amana.cases.actions import (
+    approval_settled,
+    complete_step,
+    refuse_unless,
+    request_approval,
+    returned,
+)
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
-from amana.cases.lifecycle import approval_settled, complete_step, request_approval, returned
 from amana.cases.models import Case
 
+# --- Form definitions ----------------------------------------------------------------------
 
-@transaction.atomic
+
+def store_shipped_forms() -> list[FormDefinition]:
+    """Store each shipped form as version 1 (agency None). Running it again stores nothing;
+    a shipped file that changed in a new release of Amana is stored as the next version.
+
+    A step: it runs in the caller's transaction (`do_store_shipped_forms`, or
+    `current_form` the first time a form is asked for)."""
+    stored: list[FormDefinition] = []
+    for form_id in SHIPPED_FORMS:
+        definition = load_shipped(form_id)
+        shipped = FormDefinition.objects.select_for_update().filter(
+            form_id=form_id, agency__isnull=True
+        )
+        latest = shipped.order_by("-version").first()
+        if latest is not None and latest.definition == definition:
+            stored.append(latest)
+            continue
+        version = (latest.version + 1) if latest is not None else 1
+        row = FormDefinition.objects.create(
+            form_id=form_id, version=version, agency=None, definition=definition
+        )
+        write_entry(
+            actor=None,
+            action="form.ship",
+            object_type="form",
+            object_id=f"{form_id}@{version}",
+            details={"form_id": form_id, "version": version},
+        )
+        stored.append(row)
+    return stored
+
+
+@transaction.atomic(durable=True)
+def do_store_shipped_forms() -> list[FormDefinition]:
+    """Store the shipped form set (`store_shipped_forms`) in a transaction of its own."""
+    return store_shipped_forms()
+
+
+def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
+    """The form a new record of `agency` uses (`formdefs.stored_form`). The shipped set is
+    stored the first time a shipped form is asked for (`store_shipped_forms`, in the caller's
+    transaction, or one of its own when a page asks). Raises FormDefinition.DoesNotExist for
+    an unknown form."""
+    row = stored_form(form_id, agency)
+    if row is None and form_id in SHIPPED_FORMS:
+        with transaction.atomic():
+            store_shipped_forms()
+        row = stored_form(form_id, agency)
+    if row is None:
+        raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
+    return row
+
+
+@transaction.atomic(durable=True)
 def do_adapt_form(*, form_id: str, definition: dict[str, Any], actor: User) -> FormDefinition:
     """Store `definition` as the actor's agency's newest version of `form_id`.
 
@@ -110,7 +171,7 @@ def _check_step_allowed(case: Case, definition: dict[str, Any]) -> None:
         raise ActionError("form", _("This form is for refugee children only."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_save_form(
     *,
     case: Case,
@@ -189,7 +250,7 @@ def _last_form_change(record: FormRecord) -> tuple[str, list[str], str]:
     return (entry.actor, [str(entry.details.get("form", ""))], entry.at.isoformat())
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_decide_form(
     *, record: FormRecord, approve: bool, note: str = "", origin: str = "", actor: User
 ) -> FormRecord:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from amana.accounts.models import User
 from amana.accounts.roles import classes_for
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.audit.lookup import fetch_or_not_found
 from amana.cases.models import Case, Sensitivity, Task
 
@@ -72,7 +72,7 @@ def access_case(actor: User, case_id: object, *, origin: str = "") -> Case:
         origin=origin,
         error=CaseNotFound,
     )
-    write_entry(
+    write_read_entry(
         actor=actor, action="case.view", object_type="case", object_id=case.pk, origin=origin
     )
     return case
@@ -90,7 +90,7 @@ def audited_page(
 
 def _audit_list(actor: User, case_numbers: Iterable[str], origin: str) -> None:
     shown = list(case_numbers)
-    write_entry(
+    write_read_entry(
         actor=actor,
         action="case.list",
         object_type="case",

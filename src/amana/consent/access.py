@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from amana.accounts.models import Agency, User
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_classes
 from amana.cases.models import Case, Sensitivity
@@ -66,7 +66,7 @@ def access_record(actor: User, record_id: object, *, origin: str = "") -> Consen
         error=ConsentNotFound,
         visible=lambda found: may_read_consents(actor, found.case),
     )
-    write_entry(
+    write_read_entry(
         actor=actor,
         action="consent.view",
         object_type="consent",

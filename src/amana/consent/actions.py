@@ -93,7 +93,7 @@ def _explainer(case: Case, explained_by: User | None, actor: User) -> User:
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_record_consent(
     *,
     case: Case,

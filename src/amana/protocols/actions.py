@@ -23,7 +23,7 @@ def _as_json(data: Any) -> Any:
     return json.loads(json.dumps(data, default=str))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_load_protocol(*, source_text: str, filename: str, actor: User | None) -> ProtocolVersion:
     """Validate and store a protocol document. Raises ContractError naming the key path.
 

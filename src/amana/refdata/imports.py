@@ -13,9 +13,11 @@ OCHA's common operational datasets (`#country` or `#adm0` = level 0, `#adm1` …
 give a level; every row carries a place and its ancestors (`#adm1+code,#adm1+name,#adm2+code,
 #adm2+name`), so the parent of each place comes from the row.
 
-Imports are idempotent (a code already stored is updated in place, an unchanged one is left
-alone) and atomic: every row is checked first and any bad row stores nothing. The error names
-the row (as a spreadsheet numbers it, the header is row 1) and the column.
+This module reads and checks; the writes are `amana.refdata.actions` (`do_import_lookups`,
+`do_import_locations`, `load_samples`). Imports are idempotent (a code already stored is
+updated in place, an unchanged one is left alone) and atomic: every row is checked first and
+any bad row stores nothing. The error names the row (as a spreadsheet numbers it, the header is
+row 1) and the column.
 """
 
 from __future__ import annotations
@@ -23,16 +25,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from django.db import transaction
-
-from amana.audit.log import write_entry
-from amana.refdata.models import Location, Lookup
+from amana.refdata.models import Location
 
 CODE_MAX: Final = 64
 LABEL_MAX: Final = 200
@@ -233,39 +231,6 @@ def parse_lookups(text: str) -> list[tuple[int, str, str, bool]]:
     return entries
 
 
-def import_lookups(
-    text: str, *, kind: str, source: str = "", actor: Any = None, origin: str = ""
-) -> ImportResult:
-    """Store the list `kind` from CSV text. Nothing is stored if any row is bad."""
-    if not KIND.match(kind or ""):
-        raise ImportFailure(f"--kind: expected a list name like protection_concerns, got {kind!r}")
-    entries = parse_lookups(text)
-    result = ImportResult()
-    with transaction.atomic():
-        existing = {row.code: row for row in Lookup.objects.select_for_update().filter(kind=kind)}
-        for _number, code, label, active in entries:
-            row = existing.get(code)
-            if row is None:
-                Lookup.objects.create(kind=kind, code=code, label=label, active=active)
-                result.created += 1
-            elif (row.label, row.active) != (label, active):
-                row.label, row.active = label, active
-                row.save(update_fields=["label", "active"])
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        _audit(
-            "lookups.import",
-            object_type="lookup",
-            object_id=kind,
-            source=source,
-            result=result,
-            actor=actor,
-            origin=origin,
-        )
-    return result
-
-
 # --- Locations ---------------------------------------------------------------------------
 
 
@@ -397,7 +362,7 @@ def parse_locations(text: str) -> list[PlaceRow]:
     return sorted(places, key=lambda p: (p.level, p.row))
 
 
-def _check_parents(places: list[PlaceRow]) -> dict[str, tuple[int, int | None]]:
+def check_parents(places: list[PlaceRow]) -> dict[str, tuple[int, int | None]]:
     """Each parent exists (in the file or already stored) and sits at a higher level.
 
     Returns the stored (level, pk) of parents not in the file."""
@@ -430,89 +395,5 @@ def _check_parents(places: list[PlaceRow]) -> dict[str, tuple[int, int | None]]:
     return {code: (level, pk) for code, (level, pk) in stored.items()}
 
 
-def import_locations(
-    text: str, *, source: str = "", actor: Any = None, origin: str = ""
-) -> ImportResult:
-    """Store the places of CSV text. Nothing is stored if any row is bad."""
-    places = parse_locations(text)
-    result = ImportResult()
-    with transaction.atomic():
-        stored_parents = _check_parents(places)
-        existing = {
-            row.code: row
-            for row in Location.objects.select_for_update().filter(
-                code__in=[p.code for p in places]
-            )
-        }
-        pks: dict[str, int] = {code: pk for code, (_lvl, pk) in stored_parents.items() if pk}
-        for place in places:  # parents first: sorted by level
-            parent_id = pks.get(place.parent_code) if place.parent_code else None
-            row = existing.get(place.code)
-            if row is None:
-                row = Location.objects.create(
-                    code=place.code, name=place.name, level=place.level, parent_id=parent_id
-                )
-                result.created += 1
-            elif (row.name, row.level, row.parent_id) != (place.name, place.level, parent_id):
-                row.name, row.level, row.parent_id = place.name, place.level, parent_id
-                row.save(update_fields=["name", "level", "parent"])
-                result.updated += 1
-            else:
-                result.unchanged += 1
-            pks[place.code] = row.pk
-        _audit(
-            "locations.import",
-            object_type="location",
-            object_id="",
-            source=source,
-            result=result,
-            actor=actor,
-            origin=origin,
-        )
-    return result
-
-
-def _audit(
-    action: str,
-    *,
-    object_type: str,
-    object_id: str,
-    source: str,
-    result: ImportResult,
-    actor: Any,
-    origin: str,
-) -> None:
-    if not (result.created or result.updated):
-        return
-    write_entry(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        origin=origin,
-        details={
-            "file": Path(source).name if source else "",
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
-
-
 def sample_path(name: str) -> Path:
     return Path(str(resources.files("amana.refdata").joinpath("samples", name)))
-
-
-def load_samples(which: Iterable[str] | None = None) -> dict[str, ImportResult]:
-    """Import the shipped sample lists and places (the demo uses them). Idempotent."""
-    chosen = set(which) if which is not None else None
-    results: dict[str, ImportResult] = {}
-    for what, filename, kind in SAMPLES:
-        if chosen is not None and filename not in chosen:
-            continue
-        text = read_csv_file(sample_path(filename))
-        if what == "lookups":
-            results[filename] = import_lookups(text, kind=kind, source=filename)
-        else:
-            results[filename] = import_locations(text, source=filename)
-    return results

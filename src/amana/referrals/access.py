@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_cases, visible_classes
 from amana.cases.models import Case, Sensitivity
@@ -83,7 +83,7 @@ def open_packet(actor: User, referral_id: object, *, origin: str = "") -> dict[s
         origin=origin,
         error=ReferralNotFound,
     )
-    write_entry(
+    write_read_entry(
         actor=actor,
         action="referral.view",
         object_type="referral",

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from amana.accounts.errors import NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
-from amana.audit.log import write_entry
+from amana.audit.log import write_entry, write_read_entry
 from amana.audit.models import Outcome
 from amana.cases.models import Case
 from amana.protocols.access import engine_protocol
@@ -65,7 +65,7 @@ def audited_report(actor: User, *, download: bool = False, origin: str = "") -> 
     """The report of the actor's agency, its view or download written to the audit log."""
     action = DOWNLOAD if download else VIEW
     if not may_see_reports(actor):
-        write_entry(
+        write_read_entry(
             actor=actor,
             action=action,
             object_type="report",

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_cases, visible_classes
 from amana.cases.models import Case, Sensitivity
@@ -82,7 +82,7 @@ def access_circumstance(
         error=CircumstanceNotFound,
         visible=lambda found: may_read_circumstances(actor, found.case),
     )
-    write_entry(
+    write_read_entry(
         actor=actor,
         action="exceptional.view",
         object_type="exceptional",

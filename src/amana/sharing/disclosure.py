@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any
 
 import msgspec
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -142,7 +143,10 @@ def decide(
 
 def record(disclosure: Disclosure, *, actor: User | None) -> LedgerEntry:
     """The ledger row of a decided disclosure — sent or refused — in the caller's transaction:
-    what was asked, what the engine decided and why (codes), what went. Never the values."""
+    what was asked, what the engine decided and why (codes), what went. Never the values.
+    Refuses to run outside a transaction: a ledger row belongs to an action."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("disclosure.record must run inside the action's transaction")
     decision, intent = disclosure.decision, disclosure.intent
     return LedgerEntry.objects.create(
         actor=actor,

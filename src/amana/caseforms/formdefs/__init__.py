@@ -41,7 +41,7 @@ FormRecord keeps the FormDefinition row it was entered with.
     schema      the shape of a definition (types, steps, keys, limits); reading a stored one
     elements    the data element registry, CORE_ELEMENTS, FIXED_CODES
     checking    validate_definition and its checker, parse_definition_text
-    storage     the shipped form set, ensure_default_forms, current_form, next_version
+    storage     the shipped form set, stored_form, next_version
     data        mask, validate_form_data
     rendering   build_form_class: a Django form from a definition
 
@@ -79,11 +79,10 @@ from amana.caseforms.formdefs.schema import (
 )
 from amana.caseforms.formdefs.storage import (
     SHIPPED_FORMS,
-    current_form,
-    ensure_default_forms,
     load_shipped,
     next_version,
     shipped_text,
+    stored_form,
 )
 
 __all__ = [
@@ -112,9 +111,7 @@ __all__ = [
     "Element",
     "build_form_class",
     "check_definition",
-    "current_form",
     "definition_of",
-    "ensure_default_forms",
     "fields_by_sensitivity",
     "iter_fields",
     "load_shipped",
@@ -122,6 +119,7 @@ __all__ = [
     "next_version",
     "parse_definition_text",
     "shipped_text",
+    "stored_form",
     "text_in",
     "validate_definition",
     "validate_form_data",

@@ -1,12 +1,12 @@
-"""The shipped form set (`forms_data/<step>.yaml`) and stored versions: storing the shipped
-forms, the form a new record uses, the number of an adaptation."""
+"""The shipped form set (`forms_data/<step>.yaml`) and stored versions: the stored form a new
+record uses, the number of an adaptation. Storing the shipped set is `caseforms.actions`'s
+(`store_shipped_forms`, `do_store_shipped_forms`, and `current_form` on first use)."""
 
 from __future__ import annotations
 
 from importlib import resources
 from typing import Any, Final
 
-from django.db import transaction
 from django.db.models import Max
 
 from amana.accounts.models import Agency
@@ -29,52 +29,16 @@ def load_shipped(form_id: str) -> dict[str, Any]:
     return parse_definition_text(shipped_text(form_id), f"forms_data/{form_id}.yaml")
 
 
-@transaction.atomic
-def ensure_default_forms() -> list[FormDefinition]:
-    """Store each shipped form as version 1 (agency None). Running it again stores nothing;
-    a shipped file that changed in a new release of Amana is stored as the next version."""
-    from amana.audit.log import write_entry
-
-    stored: list[FormDefinition] = []
-    for form_id in SHIPPED_FORMS:
-        definition = load_shipped(form_id)
-        shipped = FormDefinition.objects.select_for_update().filter(
-            form_id=form_id, agency__isnull=True
-        )
-        latest = shipped.order_by("-version").first()
-        if latest is not None and latest.definition == definition:
-            stored.append(latest)
-            continue
-        version = (latest.version + 1) if latest is not None else 1
-        row = FormDefinition.objects.create(
-            form_id=form_id, version=version, agency=None, definition=definition
-        )
-        write_entry(
-            actor=None,
-            action="form.ship",
-            object_type="form",
-            object_id=f"{form_id}@{version}",
-            details={"form_id": form_id, "version": version},
-        )
-        stored.append(row)
-    return stored
-
-
-def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
-    """The form a new record of `agency` uses: the agency's newest adaptation, else the newest
-    shipped version. Raises FormDefinition.DoesNotExist for an unknown form."""
+def stored_form(form_id: str, agency: Agency | None) -> FormDefinition | None:
+    """The stored form a new record of `agency` uses: the agency's newest adaptation, else the
+    newest shipped version; None when neither is stored. (`caseforms.actions.current_form`
+    also stores the shipped set the first time it is asked for.)"""
     rows = FormDefinition.objects.filter(form_id=form_id)
     if agency is not None:
         adapted = rows.filter(agency=agency).order_by("-version").first()
         if adapted is not None:
             return adapted
-    shipped = rows.filter(agency__isnull=True).order_by("-version").first()
-    if shipped is None and form_id in SHIPPED_FORMS:
-        ensure_default_forms()
-        shipped = rows.filter(agency__isnull=True).order_by("-version").first()
-    if shipped is None:
-        raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
-    return shipped
+    return rows.filter(agency__isnull=True).order_by("-version").first()
 
 
 def next_version(form_id: str, agency: Agency) -> int:

@@ -16,7 +16,7 @@ from amana.accounts.models import User
 from amana.audit.log import origin_of
 from amana.caseforms import access as form_access
 from amana.caseforms import actions
-from amana.caseforms.formdefs import current_form, text_in
+from amana.caseforms.formdefs import text_in
 from amana.caseforms.models import FormDefinition, FormRecord
 from amana.caseforms.views.form_pages import (
     FormPage,
@@ -124,7 +124,7 @@ def _render_form(
 
 def _definition_for(case: Case, form_id: str) -> FormDefinition | None:
     try:
-        row: FormDefinition = current_form(form_id, case.agency)
+        row: FormDefinition = actions.current_form(form_id, case.agency)
     except FormDefinition.DoesNotExist:
         return None
     return row

@@ -25,11 +25,10 @@ from django.views.decorators.http import require_http_methods
 
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
-from amana.caseforms.actions import do_adapt_form
+from amana.caseforms.actions import current_form, do_adapt_form
 from amana.caseforms.formdefs import (
     SHIPPED_FORMS,
     DefinitionError,
-    current_form,
     parse_definition_text,
     text_in,
 )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from amana.accounts import access as account_access
 from amana.accounts.models import User
 from amana.caseforms.access import case_forms
-from amana.caseforms.formdefs import STEPS, current_form, text_in
+from amana.caseforms.actions import current_form
+from amana.caseforms.formdefs import STEPS, text_in
 from amana.caseforms.models import FormDefinition
 from amana.cases import access, actions
 from amana.cases.models import Case, Sensitivity

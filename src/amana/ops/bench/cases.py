@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Count
 
 from amana.accounts.models import User
-from amana.audit.log import write_entry
+from amana.audit.log import write_read_entry
 from amana.cases import access
 from amana.cases.models import Case, CaseAssignment, Child
 from amana.cases.presenters import case_row, case_view
@@ -85,7 +85,7 @@ def _raw_list(actor: User, risk: str) -> list[tuple[Any, ...]]:
         cursor.fetchone()
         cursor.execute(RAW_LIST, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
-    write_entry(
+    write_read_entry(
         actor=actor,
         action="case.list",
         object_type="case",

@@ -3,9 +3,9 @@ their many spellings, ages, families, concerns, camps and re-registrations as `a
 registered one by one through `do_register_case` by the demo caseworkers, as a caseworker would
 register them. Nothing here writes a row directly:
 
-- the shipped forms and sample lists: `ensure_default_forms`, `load_samples`;
-- the seed's protection concerns and nationalities that are not there yet: `import_lookups`;
-- the seed's camps and their blocks: `import_locations`;
+- the shipped forms and sample lists: `do_store_shipped_forms`, `load_samples`;
+- the seed's protection concerns and nationalities that are not there yet: `do_import_lookups`;
+- the seed's camps and their blocks: `do_import_locations`;
 - each case, its child, the people around the child, the assignment to the registering
   caseworker, the first task and the supervisor: `do_register_case`.
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Role
-from amana.caseforms.formdefs import ensure_default_forms
+from amana.caseforms.actions import do_store_shipped_forms
 from amana.cases.actions import CaseInput, ChildInput, PersonInput, do_register_case
 from amana.cases.models import Case
 from amana.ops.seed.mix import (
@@ -40,7 +40,7 @@ from amana.ops.seed.mix import (
 from amana.ops.seed.planner import CasePlan, Planner
 from amana.ops.seed.reference import Reference
 from amana.ops.seed.run import today_start
-from amana.refdata.imports import import_locations, import_lookups, load_samples
+from amana.refdata.actions import do_import_locations, do_import_lookups, load_samples
 from amana.refdata.models import Location, Lookup
 
 DEMO_CASES = 200
@@ -62,7 +62,7 @@ def _import_missing_lookups(kind: str, entries: list[tuple[str, str]]) -> None:
     missing = [[code, label] for code, label in entries if code not in known]
     if missing:
         text = _csv([["code", "label"], *missing])
-        import_lookups(text, kind=kind, source=f"amana.ops.seed {kind}", origin=ORIGIN)
+        do_import_lookups(text, kind=kind, source=f"amana.ops.seed {kind}", origin=ORIGIN)
 
 
 def _block_code(camp: str, number: int) -> str:
@@ -80,7 +80,7 @@ def ensure_camps() -> Blocks:
             rows.append([_block_code(code, number), f"{name}, block {number}", 2, camp])
     codes = [row[0] for row in rows[1:]]
     if Location.objects.filter(code__in=codes).count() != len(codes):
-        import_locations(_csv(rows), source="amana.ops.seed camps", origin=ORIGIN)
+        do_import_locations(_csv(rows), source="amana.ops.seed camps", origin=ORIGIN)
     stored = {place.code: place for place in Location.objects.filter(code__in=codes)}
     return [
         (stored[_block_code(code, number)], name, weight)
@@ -144,7 +144,7 @@ def ensure_demo_cases(usernames: list[str]) -> int:
     """The forms, lists and places, and, on a database without cases, the demo's cases, each
     registered by a demo caseworker of its agency (in turn) with a demo supervisor of that
     agency where there is one. The number of cases registered."""
-    ensure_default_forms()
+    do_store_shipped_forms()
     load_samples()
     _import_missing_lookups(CONCERNS_KIND, [(code, label) for code, label, _ in CONCERNS])
     _import_missing_lookups(NATIONALITIES_KIND, list(NATIONALITY_LABELS.items()))

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from amana.accounts.actions import do_create_agency, do_create_user
 from amana.accounts.models import Agency, User
 from amana.ops.demo.cases import ensure_demo_cases
@@ -119,8 +117,10 @@ def _demo_usernames() -> list[str]:
     return [user["username"] for user in demo_spec()["users"]]
 
 
-@transaction.atomic
 def load_demo() -> list[DemoLogin]:
+    """Each step is an action in a durable transaction of its own (an action cannot run inside
+    another's), so a load that fails part-way keeps what it stored; running it again completes
+    it."""
     _ensure_protocol()
     spec = demo_spec()
     agencies = {item["slug"]: _ensure_agency(item) for item in spec["agencies"]}

@@ -177,6 +177,7 @@ def batch_rows(plans: list[CasePlan], numbers: list[str], reference: Reference) 
                 "closed_at": plan.closed_at,
                 "received_at": None,
                 "closure_reason": plan.closure_reason,
+                "received_at": None,  # seeded cases are registered, never received by transfer
                 "updated_at": updated,
                 "version": 1,
             },

@@ -1,8 +1,9 @@
 """The receiving side of a transfer: a new case at the recipient agency, built from the packet.
 
 Called by `respond.do_respond_referral` inside its transaction when a transfer is accepted. The
-new case is registered through the cases app's own write path (assigned to the accepting user);
-the sender's case is closed as transferred. Consent is not carried over: the consent records
+new case is registered through the cases app's own write path, as the step `register_case`
+(assigned to the accepting user); the sender's case is closed as transferred (the step
+`close_transferred`). Consent is not carried over: the consent records
 stay with the sender's case, so the new case shows consent re-verification due
 (`consent.access.reverification_due`).
 """
@@ -20,8 +21,14 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
-from amana.cases.actions import CONCERNS, CaseInput, ChildInput, PersonInput, do_register_case
-from amana.cases.lifecycle import close_transferred
+from amana.cases.actions import (
+    CONCERNS,
+    CaseInput,
+    ChildInput,
+    PersonInput,
+    close_transferred,
+    register_case,
+)
 from amana.cases.models import Case, Child, RelatedPerson
 from amana.refdata.models import Location, Lookup
 from amana.referrals.models import Referral
@@ -42,7 +49,7 @@ def receive_transfer(referral: Referral, *, actor: User, origin: str = "") -> Ca
     """Open the recipient's case from the packet; close the sender's as transferred."""
     values = _values(referral)
     summary = values.get("case_summary") or {}
-    new_case = do_register_case(
+    new_case = register_case(
         child=_child(values),
         people=_people(values.get("related_people")),
         case=_case(values, summary),

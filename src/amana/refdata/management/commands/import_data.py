@@ -1,7 +1,8 @@
 """`amana import_data lookups FILE --kind KIND` and `amana import_data locations FILE`.
 
-Plain or HXL-tagged CSV (see amana.refdata.imports). Idempotent and atomic: a bad row stores
-nothing, and the command exits 2 with one line on stderr naming the row and column.
+Plain or HXL-tagged CSV (read by amana.refdata.imports, stored by amana.refdata.actions).
+Idempotent and atomic: a bad row stores nothing, and the command exits 2 with one line on
+stderr naming the row and column.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amana.refdata.imports import ImportFailure, import_locations, import_lookups, read_csv_file
+from amana.refdata.actions import do_import_locations, do_import_lookups
+from amana.refdata.imports import ImportFailure, read_csv_file
 
 
 class OneLineParser(CommandParser):
@@ -49,9 +51,9 @@ class Command(BaseCommand):
         try:
             text = read_csv_file(file)
             if what == "lookups":
-                result = import_lookups(text, kind=options["kind"], source=file, origin="cli")
+                result = do_import_lookups(text, kind=options["kind"], source=file, origin="cli")
             else:
-                result = import_locations(text, source=file, origin="cli")
+                result = do_import_locations(text, source=file, origin="cli")
         except ImportFailure as exc:
             raise CommandError(f"{file}: {exc}", returncode=2) from None
         label = f"{what} ({options['kind']})" if what == "lookups" else what

@@ -1,4 +1,8 @@
-"""What each step of the case-management cycle does to the case when its form is done.
+"""What each step of the case-management cycle does to the case when its form is done, and
+reopening a closed case.
+
+The functions other than `do_reopen_case` are steps: the forms actions
+(`amana.caseforms.actions`) and accepting a transfer call them inside their own transaction.
 
 Steps follow the inter-agency guidelines: registration → initial assessment → best interests
 assessment (supervisor approval) → case plan (approval) → implementation and follow-ups →
@@ -7,10 +11,17 @@ closure (approval, with a reason) → reopen if needed. BID applies to refugee c
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amana.accounts.models import User
+from amana.accounts.roles import Perm
+from amana.audit.log import write_entry
+from amana.cases import policy
+from amana.cases.actions.common import add_task, refuse_unless
 from amana.cases.deadlines import due_after
+from amana.cases.errors import ActionError
 from amana.cases.models import Case, Task
 
 # step → stage the case reaches when that step's form is completed (or approved).
@@ -106,3 +117,29 @@ def returned(case: Case, step: str) -> None:
     if step == "closure" and case.stage == Case.Stage.CLOSURE_REQUESTED:
         case.stage = Case.Stage.IMPLEMENTATION
         case.save(update_fields=["stage", "updated_at"])
+
+
+@transaction.atomic(durable=True)
+def do_reopen_case(*, case: Case, reason: str, origin: str = "", actor: User) -> Case:
+    """A closed case opens again (new concerns, a failed closure); the supervisor decides."""
+    refuse_unless(policy.can_reopen_case(actor, case), Perm.CASE_CLOSE)
+    if not policy.is_closed(case):
+        raise ActionError("case", _("Only a closed case can be reopened."))
+    if not reason.strip():
+        raise ActionError("reason", _("Say why the case is reopened."))
+    case.status, case.stage, case.closed_at = Case.Status.OPEN, Case.Stage.IMPLEMENTATION, None
+    due = due_after(timezone.now(), case.risk_level, "follow_up")
+    case.next_due_at = due
+    case.version += 1
+    case.save()
+    assignee = case.assignments.order_by("assigned_at").first()
+    add_task(case, Task.Kind.FOLLOW_UP, due, assignee.user if assignee else None)
+    write_entry(
+        actor=actor,
+        action="case.reopen",
+        object_type="case",
+        object_id=case.pk,
+        origin=origin,
+        details={"reason_given": True},
+    )
+    return case
