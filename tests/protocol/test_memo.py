@@ -118,6 +118,34 @@ def test_consent_facts_read_the_records_as_the_rules_do(seed, records, purpose_b
     assert consent_facts(request, child) == _facts_from_state(request, child)
 
 
+@pytest.mark.parametrize("child", [True, False])
+@pytest.mark.parametrize("kind", ["refusal", "withdrawal"])
+def test_an_older_refusal_listed_after_a_newer_one_is_read_as_the_rules_read_it(child, kind):
+    """The branch the property test reaches only by chance: one giver refused twice, the newer
+    refusal listed first, an agreement between the two."""
+    giver = "caregiver" if child else "adult_subject"
+    scope = {"purposes": ["referral_immediate"], "recipients": ["unhcr"], "stage": "intake"}
+    records = [
+        {"given_by": giver, "kind": kind, "on": "2026-05-10", **scope},
+        {"given_by": giver, "kind": kind, "on": "2026-05-01", **scope},
+        {"given_by": giver, "kind": "consent", "on": "2026-05-05", **scope},
+        {"given_by": "child", "kind": "assent", "on": "2026-05-05", **scope},
+    ]
+    request = _request(
+        PROTOCOLS[0],
+        1,
+        consents=records,
+        purpose="referral_immediate",
+        legal_basis="consent",
+        at="2026-06-01",
+        to="unhcr",
+        service="legal_aid",
+    )
+    assert request is not None
+    assert consent_facts(request, child) == _facts_from_state(request, child)
+    assert consent_facts(request, child) >> 4  # the newer refusal stands
+
+
 _plain_findings = plain_findings
 _memo_findings = memo_findings
 
