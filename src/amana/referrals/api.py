@@ -74,8 +74,8 @@ BAD_ELEMENT = OpenApiExample(
 
 
 def _feedback(given: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The service feedback the engine let through to the sender, if any (read through
-    access, which checks the reader again, only when there is some)."""
+    """The service feedback the engine let through to the sender, if any, as the API gives
+    it (read through `access.service_feedbacks`, which checks the reader again)."""
     if given is None:
         return None
     at = given.get("at")
