@@ -80,10 +80,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
         from waitress import serve
 
-        from amana.wsgi import application
-
+        # Collect first: WhiteNoise lists STATIC_ROOT when the application is built.
         if collect_static_if_stale():
             self.stdout.write(f"Collected static files into {settings.STATIC_ROOT}")
+        from amana.wsgi import application
+
         signal.signal(signal.SIGTERM, _stop)
         proxy = proxy_options(settings.AMANA_TRUSTED_PROXY)
         if proxy:
