@@ -119,3 +119,17 @@ def test_the_forwarded_header_is_not_the_address(client, make_user, password, cl
 @pytest.mark.parametrize(("failures", "delay"), [(4, 0), (5, 30), (6, 60), (7, 120), (99, 900)])
 def test_delay_after(failures, delay):
     assert throttle.delay_after(failures, 5) == delay
+
+
+def test_usernames_count_whatever_their_case(client, make_user, password, clock):
+    user = make_user(Role.CASEWORKER)
+    for n in range(5):
+        _login(client, user.username.upper() if n % 2 else user.username, WRONG)
+    assert _login(client, user.username, password, address="10.3.3.3").status_code == 429
+
+
+def test_odd_usernames_make_valid_cache_keys(client, clock):
+    odd = "a b\tc" + "x" * 50
+    for _ in range(5):
+        assert _login(client, odd, WRONG).status_code == 200
+    assert throttle.check(odd, "10.0.0.1").wait == 30

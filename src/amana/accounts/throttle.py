@@ -15,6 +15,7 @@ the `throttle` cache, never in the database, so a flood writes no rows.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -49,10 +50,15 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")
 
 
+def _digest(text: str) -> str:
+    """Cache keys from what the visitor typed: fixed length, no odd characters."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _keys(username: str, address: str) -> list[tuple[str, int]]:
     return [
-        (f"user:{username.strip().casefold()}", _conf("USERNAME_FREE_FAILURES")),
-        (f"addr:{address}", _conf("ADDRESS_FREE_FAILURES")),
+        (f"user:{_digest(username.strip().casefold())}", _conf("USERNAME_FREE_FAILURES")),
+        (f"addr:{_digest(address)}", _conf("ADDRESS_FREE_FAILURES")),
     ]
 
 
