@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -214,3 +215,47 @@ def test_serve_trusts_only_the_configured_proxy(served_env):
     with _serving(env) as port:
         status, headers, _body = _get(port, "/accounts/login/", {"X-Forwarded-Proto": "https"})
     assert status == 301 and headers["location"].startswith("https://")
+
+
+def _post_login(port: int, username: str, headers: dict[str, str]) -> int:
+    """A failed log-in through the proxy, with the CSRF token and cookie a browser would send."""
+    status, got, body = _get(port, "/accounts/login/", headers)
+    assert status == 200
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    cookie = got["set-cookie"].split(";")[0]
+    assert token and cookie.startswith("csrftoken=")
+    form = urlencode(
+        {"csrfmiddlewaretoken": token.group(1).decode(), "username": username, "password": "x"}
+    )
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            "/accounts/login/",
+            body=form,
+            headers={
+                "Host": HOST,
+                "Cookie": cookie,
+                "Origin": f"https://{HOST}",
+                "Referer": f"https://{HOST}/accounts/login/",
+                "Content-Type": "application/x-www-form-urlencoded",
+                **headers,
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_the_trusted_proxys_client_address_is_the_one_throttled(served_env):
+    """From the trusted proxy, X-Forwarded-For is the client: one client's flood of failed
+    log-ins slows that client, not the proxy's other clients."""
+    env = {**served_env, "AMANA_TRUSTED_PROXY": "127.0.0.1"}
+    flooder = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    neighbour = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.8"}
+    with _serving(env) as port:
+        assert [_post_login(port, f"nobody-{n}", flooder) for n in range(20)] == [200] * 20
+        assert _post_login(port, "nobody-else", flooder) == 429
+        assert _post_login(port, "nobody-else", neighbour) == 200
