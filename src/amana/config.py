@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -138,13 +139,16 @@ def _positive_int(environ: dict[str, str], name: str, default: int, unit: str = 
 
 
 def _trusted_proxy(environ: dict[str, str]) -> str:
-    """One proxy address (IPv4, IPv6 or a host name waitress resolves); never a wildcard."""
+    """One proxy IP address, as the server sees the connection; never a wildcard or a name."""
     raw = environ.get("AMANA_TRUSTED_PROXY", "").strip()
-    if raw == "*" or "," in raw or " " in raw:
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
         raise ConfigError(
-            f"AMANA_TRUSTED_PROXY: expected the one address of your TLS proxy, got {raw!r}"
-        )
-    return raw
+            f"AMANA_TRUSTED_PROXY: expected the one IP address of your TLS proxy, got {raw!r}"
+        ) from None
 
 
 def _require_2fa(environ: dict[str, str], env: str) -> bool:
