@@ -211,3 +211,13 @@ def test_session_without_a_start_time_is_ended(client, make_user, password):
     del session[SESSION_STARTED_KEY]
     session.save()
     assert client.get("/").status_code == 302
+
+
+def test_the_current_password_is_not_guessed_on_the_change_page(client, make_user, password):
+    user = make_user(Role.CASEWORKER)
+    _login(client, user.username, password)
+    for _ in range(5):
+        assert _change(client, "a-wrong-guess-here").status_code == 400
+    assert _change(client, password).status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(password)

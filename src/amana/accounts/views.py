@@ -182,12 +182,18 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        address = throttle.client_address(request)
+        verdict = throttle.check(user.username, address)
+        if not verdict.allowed:  # the current password is not guessed here either
+            return throttled_response(request, verdict.wait)
         if form.is_valid():
             try:
                 actions.do_change_password(
                     origin=origin_of(request), actor=user, **form.cleaned_data
                 )
             except ActionError as exc:
+                if exc.field == "old_password":
+                    throttle.record_failure(user.username, address)
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 update_session_auth_hash(request, user)
