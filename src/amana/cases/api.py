@@ -25,9 +25,9 @@ class ChildIn(serializers.Serializer[Any]):
     date_of_birth = limits.BoundedDateField(birth=True, required=False, allow_null=True)
     other_names = limits.optional_text(limits.NAME_MAX)
     nationality = limits.optional_text(limits.CODE_MAX)  # Child.nationality holds 64
-    individual_id = limits.optional_text(limits.NAME_MAX)
+    individual_id = limits.optional_text(limits.CODE_MAX)
     contact_phone = limits.optional_text(limits.PHONE_MAX)
-    address = limits.optional_text(limits.SHORT_TEXT_MAX)
+    address = limits.optional_text(limits.ADDRESS_MAX)
 
 
 class PersonIn(serializers.Serializer[Any]):

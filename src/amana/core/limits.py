@@ -20,7 +20,8 @@ from rest_framework import serializers
 
 TEXT_MAX = 4000
 NAME_MAX = 200
-PHONE_MAX = 64
+PHONE_MAX = 32
+ADDRESS_MAX = 500
 CODE_MAX = 64
 SHORT_TEXT_MAX = 300
 LIST_MAX = 50

@@ -22,13 +22,13 @@ def do_reserve_key(
     *, user: Any, key: str, method: str, path: str, body_hash: str
 ) -> IdempotencyKey | None:
     """A new reservation, or None when one for this request exists already (a concurrent
-    retry). An expired row for the same request is replaced."""
+    retry)."""
     now = timezone.now()
     try:
         with transaction.atomic(durable=True):
-            IdempotencyKey.objects.filter(
-                user=user, key=key, method=method, path=path, expires_at__lte=now
-            ).delete()
+            # The user's expired keys go first (an expired key for this request among them), so
+            # the table holds at most a day of keys per user without a cleaning job.
+            IdempotencyKey.objects.filter(user=user, expires_at__lte=now).delete()
             return IdempotencyKey.objects.create(
                 user=user,
                 key=key,
@@ -54,9 +54,3 @@ def do_release_key(record: IdempotencyKey) -> None:
     """Forget a reservation whose request did not succeed: the client may try again."""
     with transaction.atomic(durable=True):
         IdempotencyKey.objects.filter(pk=record.pk).delete()
-
-
-def do_purge_expired_keys() -> int:
-    with transaction.atomic(durable=True):
-        deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
-    return deleted
