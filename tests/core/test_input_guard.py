@@ -152,3 +152,10 @@ def test_a_malformed_id_is_404_and_its_probe_audited(client, caseworker):  # noq
     assert response.status_code == 404
     entry = AuditEntry.objects.filter(outcome="not_found").latest("at")
     assert "\n" not in entry.object_id
+
+
+def test_nul_in_a_page_path_is_a_400_page(client, caseworker):  # noqa: F811
+    client.force_login(caseworker)
+    response = client.get("/cases/%00/")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
