@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "amana.core",
     "amana.audit",
     "amana.crypto",
+    "amana.idempotency",
     "amana.accounts",
     "amana.refdata",
     "amana.cases",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "amana.core.middleware.LoginRequiredMiddleware",
+    "amana.core.middleware.InputGuardMiddleware",
+    "amana.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -64,6 +64,7 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("Work e-mail"), required=False)
     password = forms.CharField(
         label=_("Initial password"),
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     roles = forms.MultipleChoiceField(

@@ -16,24 +16,25 @@ from amana.caseforms import access as form_access
 from amana.caseforms import actions
 from amana.caseforms.models import FormRecord
 from amana.cases import access
+from amana.core import limits
 from amana.core.web import actor_of
 
 
 class FormIn(serializers.Serializer[Any]):
     form_id = serializers.CharField(max_length=64)
-    values = serializers.DictField(help_text="the form's fields by id")
+    values = limits.BoundedDictField(help_text="the form's fields by id")
     submit = serializers.BooleanField(default=False)
 
 
 class FormUpdateIn(serializers.Serializer[Any]):
-    values = serializers.DictField(help_text="the form's fields by id")
+    values = limits.BoundedDictField(help_text="the form's fields by id")
     submit = serializers.BooleanField(default=False)
-    version = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(min_value=1, max_value=limits.VERSION_MAX)
 
 
 class DecisionIn(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = limits.optional_text()
 
 
 def record_view(actor: User, record: FormRecord) -> dict[str, Any]:

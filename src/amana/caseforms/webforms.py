@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amana.core import limits
+
 
 class DecisionForm(forms.Form):
     DECISIONS = [("approve", _("Approve")), ("return", _("Return for changes"))]
@@ -39,4 +41,6 @@ class DecisionForm(forms.Form):
 class FormRecordMeta(forms.Form):
     """The hidden part of a case form page: which saved version the person is editing."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=limits.VERSION_MAX
+    )

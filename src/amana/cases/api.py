@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,45 +15,73 @@ from amana.audit.log import origin_of
 from amana.cases import access, actions
 from amana.cases.models import Case, Child, RelatedPerson
 from amana.cases.presenters import case_row, case_view
+from amana.core import limits
 from amana.core.web import actor_of
 
 
 class ChildIn(serializers.Serializer[Any]):
-    full_name = serializers.CharField(max_length=300)
+    full_name = limits.text(limits.NAME_MAX)
     sex = serializers.ChoiceField(choices=Child.Sex.choices, default=Child.Sex.UNKNOWN)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    other_names = serializers.CharField(required=False, allow_blank=True, default="")
-    nationality = serializers.CharField(required=False, allow_blank=True, default="")
-    individual_id = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
+    date_of_birth = limits.BoundedDateField(birth=True, required=False, allow_null=True)
+    other_names = limits.optional_text(limits.NAME_MAX)
+    nationality = limits.optional_text(limits.CODE_MAX)  # Child.nationality holds 64
+    individual_id = limits.optional_text(limits.CODE_MAX)
+    contact_phone = limits.optional_text(limits.PHONE_MAX)
+    address = limits.optional_text(limits.ADDRESS_MAX)
 
 
 class PersonIn(serializers.Serializer[Any]):
     relationship = serializers.ChoiceField(choices=RelatedPerson.Relationship.choices)
-    full_name = serializers.CharField(max_length=300)
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    full_name = limits.text(limits.NAME_MAX)
+    contact_phone = limits.optional_text(limits.PHONE_MAX)
     is_caregiver = serializers.BooleanField(default=False)
     lives_with_child = serializers.BooleanField(default=True)
 
 
 class CaseFactsIn(serializers.Serializer[Any]):
     risk_level = serializers.ChoiceField(choices=Case.Risk.choices)
-    concerns = serializers.ListField(child=serializers.CharField(), default=list)
-    care_arrangement = serializers.CharField(required=False, allow_blank=True, default="")
-    location = serializers.CharField(required=False, allow_blank=True, default="")
+    concerns = limits.codes()
+    care_arrangement = limits.optional_text(limits.CODE_MAX)
+    location = limits.optional_text(limits.CODE_MAX)
     is_refugee = serializers.BooleanField(default=False)
 
 
 class RegisterIn(serializers.Serializer[Any]):
     child = ChildIn()
-    people = PersonIn(many=True, required=False, default=list)
+    people = PersonIn(  # type: ignore[call-arg]  # ListSerializer takes max_length
+        many=True, max_length=limits.PEOPLE_MAX, required=False, default=list
+    )
     case = CaseFactsIn()
 
 
+class ChangesIn(serializers.Serializer[Any]):
+    """The case facts a PATCH may change, each checked for its type like on registration."""
+
+    risk_level = serializers.ChoiceField(choices=Case.Risk.choices, required=False)
+    concerns = serializers.ListField(
+        child=serializers.CharField(max_length=limits.CODE_MAX),
+        max_length=limits.LIST_MAX,
+        required=False,
+    )
+    care_arrangement = serializers.CharField(
+        max_length=limits.CODE_MAX, allow_blank=True, required=False
+    )
+    location = serializers.CharField(max_length=limits.CODE_MAX, allow_blank=True, required=False)
+    is_refugee = serializers.BooleanField(required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("This field cannot be changed here.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 class UpdateIn(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=1)
-    changes = serializers.DictField()
+    version = serializers.IntegerField(min_value=1, max_value=limits.VERSION_MAX)
+    changes = ChangesIn()
 
 
 class CaseListView(APIView):

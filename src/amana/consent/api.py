@@ -23,24 +23,23 @@ from amana.consent import access
 from amana.consent.actions import do_record_consent
 from amana.consent.models import ConsentRecord
 from amana.consent.presenters import MASK, reason_text, review_days
+from amana.core import limits
 from amana.core.web import actor_of
 
 
 class ConsentIn(serializers.Serializer[Any]):
     given_by = serializers.ChoiceField(choices=ConsentRecord.Giver.choices)
     kind = serializers.ChoiceField(choices=ConsentRecord.Kind.choices)
-    purposes = serializers.ListField(child=serializers.CharField(), default=list)
-    recipients = serializers.ListField(child=serializers.CharField(), default=list)
-    services = serializers.ListField(
-        child=serializers.CharField(), required=False, allow_null=True, default=None
-    )
+    purposes = limits.codes()
+    recipients = limits.codes()
+    services = limits.codes(required=False, allow_null=True, default=None)
     stage = serializers.ChoiceField(choices=ConsentRecord.Stage.choices)
     method = serializers.ChoiceField(choices=ConsentRecord.Method.choices)
     language = serializers.CharField(max_length=16)
-    given_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    given_on = limits.BoundedDateField(past=True)
+    notes = limits.optional_text()
     explained_by = serializers.CharField(
-        required=False, allow_blank=True, default="",
+        max_length=limits.CODE_MAX, required=False, allow_blank=True, default="",
         help_text="username of the colleague who explained it; the caller when empty",
     )  # fmt: skip
 

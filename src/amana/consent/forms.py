@@ -13,6 +13,7 @@ from amana.accounts.models import Agency, User
 from amana.cases.models import Case
 from amana.consent.models import ConsentRecord
 from amana.consent.vocabulary import CONSENT_PURPOSES, PURPOSE_LABELS
+from amana.core import limits
 from amana.protocols.access import current_versions, engine_protocol
 
 
@@ -85,8 +86,10 @@ class ConsentForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "consent-languages", "autocomplete": "off"}),
     )
     explained_by = forms.ChoiceField(label=_("Explained by"))
-    given_on = forms.DateField(
-        label=_("Date given"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    given_on = limits.BoundedFormDateField(
+        past=True,
+        label=_("Date given"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     notes = forms.CharField(
         label=_("Notes"),

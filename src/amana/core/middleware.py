@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
@@ -143,3 +146,116 @@ def needs_second_factor(request: HttpRequest) -> bool:
     from django_otp import user_has_device
 
     return bool(user_has_device(user))
+
+
+MAX_JSON_DEPTH = 32
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects, counted without parsing it (a parser
+    would recurse, and fail, on the deep text this guards against)."""
+    depth = deepest = 0
+    for bracket in JSON_BRACKET.findall(JSON_STRING.sub(b'""', body)):
+        if bracket in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _nul_in_json(value: Any, where: str) -> str | None:
+    """The key path of the first string (or key) holding a NUL character."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            if "\x00" in str(key):
+                return path
+            found = _nul_in_json(item, path)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_in_json(item, f"{where}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+class BadInput(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _check_query(request: HttpRequest) -> None:
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise BadInput(name.replace("\x00", "\\x00"), _("A NUL character is not allowed."))
+
+
+def _check_json_body(request: HttpRequest) -> None:
+    body = request.body
+    if not body:
+        return
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise BadInput(
+            "body",
+            _("The JSON nests more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH},
+        )
+    if b"\x00" in body or b"\\u0000" in body.lower():
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return  # the API's parser answers malformed JSON
+        where = _nul_in_json(parsed, "")
+        if where is not None:
+            raise BadInput(where or "body", _("A NUL character is not allowed."))
+
+
+def _check_form_body(request: HttpRequest) -> None:
+    for name, values in request.POST.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise BadInput(name.replace("\x00", "\\x00"), _("A NUL character is not allowed."))
+
+
+class InputGuardMiddleware:
+    """Input that no view can store, refused before any view runs: a NUL character in the
+    path, a query value or a posted value (PostgreSQL text cannot hold one), and JSON nested
+    deeper than `MAX_JSON_DEPTH` levels. The API answers 400 `{"error", "field"}` naming where;
+    a page answers a 400 page. Nothing is stored."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            self._check(request)
+        except BadInput as bad:
+            return self._refuse(request, bad)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest) -> None:
+        if "\x00" in request.path_info:
+            raise BadInput("path", _("A NUL character is not allowed in the address."))
+        _check_query(request)
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return
+        content_type = request.content_type or ""
+        if content_type == "application/json" or content_type.endswith("+json"):
+            _check_json_body(request)
+        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            _check_form_body(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, bad: BadInput) -> HttpResponse:
+        if _wants_json(request):
+            body = {"error": bad.message, "field": bad.field, "fields": {bad.field: [bad.message]}}
+            return JsonResponse(body, status=400)
+        return render(request, "core/bad_request.html", {"message": bad.message}, status=400)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amana.core import limits
 from amana.referrals.actions import ReferralInput
 from amana.referrals.presenters import (
     CLOSED_PURPOSES,
@@ -234,8 +235,11 @@ class ServiceFeedbackForm(forms.Form):
     service_status = forms.ChoiceField(
         label=_("What became of the service"), choices=list(SERVICE_STATUSES.items())
     )
-    date = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    date = limits.BoundedFormDateField(
+        past=True,
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     outcome_summary = forms.CharField(
         label=_("Outcome (optional)"),

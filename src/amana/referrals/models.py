@@ -54,7 +54,7 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
-    response_reason = models.CharField(max_length=300, blank=True)
+    response_reason = EncryptedTextField(blank=True)  # at most 300 characters (respond.py)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True)
     # JSON: the service feedback the engine allowed back to the sender (status, date, outcome)

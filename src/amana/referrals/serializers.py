@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from amana.core import limits
 from amana.referrals.elements import known_elements
 from amana.referrals.models import RecipientNotice, Referral
 from amana.referrals.presenters import (
@@ -64,9 +65,11 @@ class ReferralIn(serializers.Serializer[Any]):
     elements = serializers.ListField(
         child=serializers.CharField(max_length=64),
         allow_empty=False,
+        max_length=limits.LIST_MAX,
         help_text="data elements asked for; the engine decides which are sent",
     )
-    written = serializers.DictField(
+    written = limits.BoundedDictField(
+        max_items=limits.LIST_MAX,
         child=serializers.CharField(max_length=4000, allow_blank=True),
         required=False,
         default=dict,
@@ -159,6 +162,7 @@ class TransferIn(serializers.Serializer[Any]):
         child=serializers.CharField(max_length=64),
         required=False,
         allow_empty=False,
+        max_length=limits.LIST_MAX,
         help_text="parts of the case file asked for; default: " + ", ".join(TRANSFER_ELEMENTS),
     )
 
@@ -169,7 +173,7 @@ class TransferIn(serializers.Serializer[Any]):
 
 class FeedbackIn(serializers.Serializer[Any]):
     service_status = serializers.ChoiceField(choices=list(SERVICE_STATUSES))
-    date = serializers.DateField(help_text="the date of the service, YYYY-MM-DD")
+    date = limits.BoundedDateField(past=True, help_text="the date of the service, YYYY-MM-DD")
     outcome_summary = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default=""
     )

@@ -16,6 +16,7 @@ from amana.accounts.errors import NotAllowed
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases.access import access_case
+from amana.core import limits
 from amana.core.web import actor_of
 from amana.sharing.access import (
     access_circumstance,
@@ -32,7 +33,9 @@ from amana.sharing.models import ExceptionalCircumstance
 
 
 class SharingCheckInput(serializers.Serializer[Any]):
-    protocol = serializers.CharField(help_text="id of a stored protocol; id@N for version N")
+    protocol = serializers.CharField(
+        max_length=limits.SHORT_TEXT_MAX, help_text="id of a stored protocol; id@N for version N"
+    )
     request = serializers.JSONField(help_text="a sharing request as in request.schema.json")
 
 

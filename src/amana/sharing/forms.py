@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Agency
+from amana.core import limits
 from amana.protocol import Protocol
 from amana.protocol.vocabulary import PURPOSES
 from amana.sharing.models import ExceptionalCircumstance
@@ -71,7 +72,7 @@ class CanIShareForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Why"), choices=[(p, PURPOSE_LABELS[p]) for p in PURPOSES])
     service = forms.ChoiceField(label=_("Service (for referrals)"), required=False)
     legal_basis = forms.ChoiceField(label=_("Legitimate basis"), choices=BASIS_CHOICES)
-    on = forms.DateField(label=_("Date of sharing"), initial=timezone.localdate)
+    on = limits.BoundedFormDateField(label=_("Date of sharing"), initial=timezone.localdate)
     age = forms.IntegerField(label=_("Age of the child or person"), min_value=0, max_value=120)
     care_status = forms.ChoiceField(label=_("Care situation"), choices=CARE_CHOICES)
     caregiver_reachable = forms.BooleanField(

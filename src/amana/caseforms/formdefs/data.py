@@ -20,6 +20,7 @@ from amana.caseforms.formdefs.schema import (
 )
 from amana.caseforms.models import FormDefinition
 from amana.cases.models import Sensitivity
+from amana.core import limits
 from amana.refdata.models import Location, Lookup
 
 
@@ -122,13 +123,20 @@ class _DataCleaner:
     clean_long_text = clean_text
 
     def clean_date(self, field: Mapping[str, Any], value: Any, path: str, name: str) -> Any:
+        day = None
         if isinstance(value, date) and not isinstance(value, datetime):
-            return value.isoformat()
-        if isinstance(value, str) and len(value.strip()) == 10:
+            day = value
+        elif isinstance(value, str) and len(value.strip()) == 10:
             try:
-                return date.fromisoformat(value.strip()).isoformat()
+                day = date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                day = None
+        if day is not None:
+            problem = limits.date_problem(day)
+            if problem is None:
+                return day.isoformat()
+            self.errors.setdefault(path, f"{name}: {problem}")
+            return None
         self.error(path, name, _("%(field)s: enter a date like 2026-03-01."))
         return None
 

@@ -33,6 +33,7 @@ from amana.cases.models import (
     Task,
 )
 from amana.cases.names import caregiver_token, name_tokens
+from amana.core import limits
 from amana.crypto.keys import index_for
 
 
@@ -65,6 +66,15 @@ def _check_child(child: ChildInput) -> None:
         raise ActionError("sex", _("Choose one of the listed values."))
     if child.date_of_birth and child.date_of_birth > timezone.localdate():
         raise ActionError("date_of_birth", _("The date of birth cannot be in the future."))
+    problem = limits.date_problem(child.date_of_birth, birth=True)
+    if problem:
+        raise ActionError("date_of_birth", problem)
+    nationality_max = Child._meta.get_field("nationality").max_length or limits.CODE_MAX
+    if len(child.nationality) > nationality_max:
+        raise ActionError(
+            "nationality",
+            _("Use at most %(n)d characters.") % {"n": nationality_max},
+        )
     this_year = timezone.localdate().year
     if child.birth_year is not None and not this_year - 25 <= child.birth_year <= this_year:
         raise ActionError("birth_year", _("Give a year of birth within the last 25 years."))

@@ -15,6 +15,7 @@ from amana.cases.webforms.choices import (
     supervisors_of,
 )
 from amana.cases.webforms.registration import CaseFactsForm
+from amana.core import limits
 
 
 class CaseEditForm(CaseFactsForm):
@@ -22,7 +23,9 @@ class CaseEditForm(CaseFactsForm):
     field), so a save sends only what the person changed and a conflict can say what moved."""
 
     EDITABLE = ("risk_level", "concerns", "care_arrangement", "location", "is_refugee")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=limits.VERSION_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

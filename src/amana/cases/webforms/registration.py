@@ -18,6 +18,7 @@ from amana.cases.webforms.choices import (
     location_choices,
     supervisors_of,
 )
+from amana.core import limits
 
 
 class ChildForm(forms.Form):
@@ -39,7 +40,8 @@ class ChildForm(forms.Form):
         error_messages={"max_length": _("Other names: use at most 200 characters.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = limits.BoundedFormDateField(
+        birth=True,
         label=_("Date of birth"),
         required=False,
         help_text=_("Leave empty if not known."),
