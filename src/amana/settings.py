@@ -25,6 +25,10 @@ AMANA_FIELD_KEYS = CONFIG.field_keys
 AMANA_ACTIVE_FIELD_KEY = CONFIG.active_field_key
 AMANA_BLIND_INDEX_KEY = CONFIG.blind_index_key
 AMANA_EXCEPTIONAL_DAYS = CONFIG.exceptional_days
+AMANA_AUDIT_KEY = CONFIG.audit_key
+AMANA_CHECKPOINT_SIGNING_KEY = CONFIG.checkpoint_signing_key
+AMANA_CHECKPOINT_DIR = CONFIG.checkpoint_dir
+AMANA_CHECKPOINT_EVERY = CONFIG.checkpoint_every
 
 
 def _database(url: str) -> dict[str, Any]:

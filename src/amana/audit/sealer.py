@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import connection, transaction
 
-from amana.audit.chain import GENESIS, link_hash
+from amana.audit.chain import GENESIS, KEYED, keyed_link_hash
 from amana.audit.models import AuditEntry
 
 BATCH = 500
@@ -26,12 +27,17 @@ MAX_PASSES = 4
 SEAL_LOCK_ID = 0x414D414E  # "AMAN"
 
 
-def chain_entries(entries: Sequence[AuditEntry], prev_hash: str, next_seq: int) -> None:
-    """Give `entries`, in order, the seq, prev_hash and chain_hash that follow `prev_hash`."""
+def chain_entries(
+    entries: Sequence[AuditEntry], prev_hash: str, next_seq: int, key: bytes | None = None
+) -> None:
+    """Give `entries`, in order, the seq, prev_hash and keyed chain_hash that follow
+    `prev_hash`."""
+    key = settings.AMANA_AUDIT_KEY if key is None else key
     for entry in entries:
         entry.seq = next_seq
         entry.prev_hash = prev_hash
-        entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
+        entry.chain_version = KEYED
+        entry.chain_hash = keyed_link_hash(key, prev_hash, next_seq, entry.content_hash)
         prev_hash, next_seq = entry.chain_hash, next_seq + 1
 
 
@@ -51,8 +57,12 @@ def _save_seals(entries: Sequence[AuditEntry]) -> None:
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET seq = %s, prev_hash = %s, chain_hash = %s WHERE id = %s",  # noqa: S608
-            [(entry.seq, entry.prev_hash, entry.chain_hash, entry.pk) for entry in entries],
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, chain_hash = %s, chain_version = %s "  # noqa: S608
+            "WHERE id = %s",
+            [
+                (entry.seq, entry.prev_hash, entry.chain_hash, entry.chain_version, entry.pk)
+                for entry in entries
+            ],
         )
 
 
@@ -83,12 +93,27 @@ def seal_pending(*, wait: bool = False) -> int:
     """
     sealed = 0
     passes = 0
-    while wait or passes < MAX_PASSES:
-        with transaction.atomic():
-            if not _acquire_lock(wait):
+    try:
+        while wait or passes < MAX_PASSES:
+            with transaction.atomic():
+                if not _acquire_lock(wait):
+                    return sealed
+                count = _seal_batch()
+            sealed, passes = sealed + count, passes + 1
+            if count < BATCH and (wait or not has_pending()):
                 return sealed
-            count = _seal_batch()
-        sealed, passes = sealed + count, passes + 1
-        if count < BATCH and (wait or not has_pending()):
-            return sealed
-    return sealed
+        return sealed
+    finally:
+        if sealed:
+            _checkpoint_if_due()
+
+
+def _checkpoint_if_due() -> None:
+    """Every AMANA_CHECKPOINT_EVERY entries, a signed checkpoint outside the database. Only
+    once the seals are committed: never from inside an outer transaction."""
+    if connection.in_atomic_block:
+        return
+    from amana.audit.checkpoint import checkpoint_due, write_checkpoint
+
+    if checkpoint_due():
+        write_checkpoint()

@@ -175,7 +175,6 @@ def batch_rows(plans: list[CasePlan], numbers: list[str], reference: Reference) 
                 "registered_at": plan.registered_at,
                 "next_due_at": plan.next_due_at,
                 "closed_at": plan.closed_at,
-                "received_at": None,
                 "closure_reason": plan.closure_reason,
                 "received_at": None,  # seeded cases are registered, never received by transfer
                 "updated_at": updated,
