@@ -142,6 +142,16 @@ def _anchor_problem(row: Row, anchor: Anchor | None, what: str = "anchored head"
     return None
 
 
+def _unkeyed_limit(checkpoint: Checkpoint | None) -> int:
+    """The highest seq an unkeyed (version 1) entry may have: only entries a signed checkpoint
+    vouches for as sealed before the keyed chain began. Without a checkpoint, none."""
+    if checkpoint is None:
+        return 0
+    if checkpoint.keyed_from is None:
+        return checkpoint.seq
+    return checkpoint.keyed_from - 1
+
+
 def check_chain(
     rows: Iterable[Row],
     anchor: Anchor | None = None,
@@ -152,20 +162,18 @@ def check_chain(
     """Check sealed rows given in seq order; the report names the first broken entry."""
     count, prev_hash, keyed_seen = 0, GENESIS, False
     mark = None if checkpoint is None else Anchor(checkpoint.seq, checkpoint.chain_hash)
-    keyed_from = None if checkpoint is None else checkpoint.keyed_from
+    unkeyed_limit = _unkeyed_limit(checkpoint)
     for row in rows:
         reason = (
             problem_with(row, count + 1, prev_hash, key, keyed_seen)
             or _anchor_problem(row, anchor)
             or _anchor_problem(row, mark, "signed checkpoint: the chain was rebuilt")
         )
-        if (
-            not reason
-            and keyed_from is not None
-            and row["seq"] >= keyed_from
-            and row.get("chain_version") != KEYED
-        ):
-            reason = "unkeyed entry where the signed checkpoint says the chain was keyed"
+        if not reason and row.get("chain_version") != KEYED and row["seq"] > unkeyed_limit:
+            reason = (
+                "unkeyed entry that no signed checkpoint vouches for: rewritten without the "
+                "audit key? (after an upgrade, run `amana audit seal` once: ADR 0007)"
+            )
         if reason:
             return Report(count, prev_hash, broken=Break(row["seq"], row["id"], reason))
         count, prev_hash = count + 1, row["chain_hash"]
