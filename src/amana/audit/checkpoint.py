@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.db.models import Max, Min, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from amana.audit.chain import KEYED, canonical_json
@@ -100,6 +100,7 @@ def write_checkpoint() -> Checkpoint | None:
     fd = os.open(directory / FILENAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a") as handle:
         handle.write(line)
+    _last_written[directory / FILENAME] = head.seq
     public = directory / PUBLIC_KEY_FILENAME
     if not public.exists():
         public.write_text(public_key_text(key.public_key()) + "\n")
@@ -149,14 +150,28 @@ def latest_checkpoint(public: Ed25519PublicKey | None = None) -> Checkpoint | No
     return parse_line(line, public or signing_key().public_key())
 
 
-def checkpoint_due() -> bool:
+_last_written: dict[Path, int] = {}
+
+
+def _last_seq_in_file(path: Path) -> int:
+    line = _last_line(path)
+    if line is None:
+        return 0
+    try:
+        return int(json.loads(line)["seq"])
+    except (ValueError, KeyError, TypeError):
+        return 0
+
+
+def checkpoint_due(head: int) -> bool:
+    """Whether the sealed head `head` is AMANA_CHECKPOINT_EVERY entries past the last
+    checkpoint. Costs nothing per seal: the last checkpoint's seq is remembered per process and
+    the file is read again only when one seems due (another process may have written it)."""
     every = int(settings.AMANA_CHECKPOINT_EVERY)
-    top = AuditEntry.objects.filter(seq__isnull=False).aggregate(top=Max("seq"))["top"] or 0
-    line = _last_line(checkpoint_file())
-    last = 0
-    if line is not None:
-        try:
-            last = int(json.loads(line)["seq"])
-        except (ValueError, KeyError, TypeError):
-            last = 0
-    return top - last >= every
+    path = checkpoint_file()
+    if path not in _last_written:
+        _last_written[path] = _last_seq_in_file(path)
+    if head - _last_written[path] < every:
+        return False
+    _last_written[path] = _last_seq_in_file(path)
+    return head - _last_written[path] >= every

@@ -14,17 +14,31 @@ On SQLite the write lock of the IMMEDIATE transaction serialises sealers instead
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
 
-from amana.audit.chain import GENESIS, KEYED, keyed_link_hash
+from amana.audit.chain import GENESIS, KEYED, keyed_link_hash, link_hash
 from amana.audit.models import AuditEntry
 
 BATCH = 500
 MAX_PASSES = 4
 SEAL_LOCK_ID = 0x414D414E  # "AMAN"
+_unkeyed_for_benchmark = False
+
+
+@contextmanager
+def unkeyed_sealing() -> Iterator[None]:
+    """`amana bench audit --compare-unkeyed` only: seal with the old unkeyed SHA-256 links, to
+    measure what the HMAC costs. Never used by the application."""
+    global _unkeyed_for_benchmark  # noqa: PLW0603
+    _unkeyed_for_benchmark = True
+    try:
+        yield
+    finally:
+        _unkeyed_for_benchmark = False
 
 
 def chain_entries(
@@ -33,6 +47,12 @@ def chain_entries(
     """Give `entries`, in order, the seq, prev_hash and keyed chain_hash that follow
     `prev_hash`."""
     key = settings.AMANA_AUDIT_KEY if key is None else key
+    if _unkeyed_for_benchmark:
+        for entry in entries:
+            entry.seq, entry.prev_hash, entry.chain_version = next_seq, prev_hash, None
+            entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
+            prev_hash, next_seq = entry.chain_hash, next_seq + 1
+        return
     for entry in entries:
         entry.seq = next_seq
         entry.prev_hash = prev_hash
@@ -66,17 +86,18 @@ def _save_seals(entries: Sequence[AuditEntry]) -> None:
         )
 
 
-def _seal_batch() -> int:
-    """Seal up to BATCH pending entries. Call it holding the lock, inside a transaction."""
+def _seal_batch() -> tuple[int, int]:
+    """Seal up to BATCH pending entries; return how many and the new head seq. Call it holding
+    the lock, inside a transaction."""
     pending = AuditEntry.objects.filter(seq__isnull=True).order_by("id")
     entries = list(pending.only("id", "content_hash")[:BATCH])
     if not entries:
-        return 0
+        return 0, 0
     sealed = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
     last_seq, prev_hash = sealed.values_list("seq", "chain_hash").first() or (0, GENESIS)
     chain_entries(entries, prev_hash, (last_seq or 0) + 1)
     _save_seals(entries)
-    return len(entries)
+    return len(entries), entries[-1].seq or 0
 
 
 def has_pending() -> bool:
@@ -91,29 +112,29 @@ def seal_pending(*, wait: bool = False) -> int:
     `wait=True` (`amana audit seal|verify`): wait for the lock; when it returns, every entry
     committed before the call is sealed.
     """
-    sealed = 0
+    sealed = head = 0
     passes = 0
     try:
         while wait or passes < MAX_PASSES:
             with transaction.atomic():
                 if not _acquire_lock(wait):
                     return sealed
-                count = _seal_batch()
-            sealed, passes = sealed + count, passes + 1
+                count, top = _seal_batch()
+            sealed, passes, head = sealed + count, passes + 1, max(head, top)
             if count < BATCH and (wait or not has_pending()):
                 return sealed
         return sealed
     finally:
-        if sealed:
-            _checkpoint_if_due()
+        if head:
+            _checkpoint_if_due(head)
 
 
-def _checkpoint_if_due() -> None:
+def _checkpoint_if_due(head: int) -> None:
     """Every AMANA_CHECKPOINT_EVERY entries, a signed checkpoint outside the database. Only
     once the seals are committed: never from inside an outer transaction."""
     if connection.in_atomic_block:
         return
     from amana.audit.checkpoint import checkpoint_due, write_checkpoint
 
-    if checkpoint_due():
+    if checkpoint_due(head):
         write_checkpoint()
