@@ -241,3 +241,16 @@ def test_a_malformed_public_key_is_a_usage_error(log: list[AuditEntry]) -> None:
     bad = base64.urlsafe_b64encode(b"short").decode()
     code, _, err = run_audit("verify", "--public-key", bad)
     assert code == 2 and "public key" in err
+
+
+def test_a_checkpoint_that_cannot_be_written_does_not_fail_the_write(
+    transactional_db: None, settings: Any, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.AMANA_CHECKPOINT_DIR = blocker / "checkpoints"
+    settings.AMANA_CHECKPOINT_EVERY = 1
+
+    write_entries(2)
+
+    assert AuditEntry.objects.filter(seq__isnull=False).count() == 2

@@ -14,6 +14,7 @@ On SQLite the write lock of the IMMEDIATE transaction serialises sealers instead
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -23,6 +24,7 @@ from django.db import connection, transaction
 from amana.audit.chain import GENESIS, KEYED, keyed_link_hash, link_hash
 from amana.audit.models import AuditEntry
 
+logger = logging.getLogger(__name__)
 BATCH = 500
 MAX_PASSES = 4
 SEAL_LOCK_ID = 0x414D414E  # "AMAN"
@@ -136,5 +138,10 @@ def _checkpoint_if_due(head: int) -> None:
         return
     from amana.audit.checkpoint import checkpoint_due, write_checkpoint
 
-    if checkpoint_due(head):
-        write_checkpoint()
+    try:
+        if checkpoint_due(head):
+            write_checkpoint()
+    except OSError:
+        # The seals are committed; a checkpoint that cannot be written now is written by the
+        # next one due or by `amana audit seal`. Never turn a committed action into an error.
+        logger.exception("audit: checkpoint not written")
