@@ -44,6 +44,7 @@ def test_demo_defaults_generate_secrets_once_with_private_permissions(tmp_path):
 def test_production_with_everything_set(tmp_path):
     config = load(_production(tmp_path))
     assert config.production and config.require_2fa
+    assert config.trusted_proxy == "" and config.session_max_hours == 12
     assert config.allowed_hosts == ["amana.example.org"]
     assert not (tmp_path / "secret_key").exists()
 
@@ -76,6 +77,13 @@ def test_production_names_the_missing_setting(tmp_path, missing):
         ("AMANA_BLIND_INDEX_KEY", "abc", "AMANA_BLIND_INDEX_KEY"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL"),
         ("AMANA_REQUIRE_2FA", "maybe", "true or false"),
+        ("AMANA_REQUIRE_2FA", "false", "cannot be false when AMANA_ENV=production"),
+        ("AMANA_REQUIRE_2FA", "0", "cannot be false when AMANA_ENV=production"),
+        ("AMANA_TRUSTED_PROXY", "*", "the one IP address of your TLS proxy"),
+        ("AMANA_TRUSTED_PROXY", "10.0.0.1,10.0.0.2", "the one IP address of your TLS proxy"),
+        ("AMANA_TRUSTED_PROXY", "proxy.internal", "the one IP address of your TLS proxy"),
+        ("AMANA_SESSION_MAX_HOURS", "0", "whole number of hours"),
+        ("AMANA_SESSION_MAX_HOURS", "12h", "whole number of hours"),
     ],
 )
 def test_malformed_settings_are_named(tmp_path, name, value, fragment):
@@ -92,3 +100,15 @@ def test_field_keys_first_is_active_and_duplicates_refused():
     assert active == "new" and set(keys) == {"new", "old"}
     with pytest.raises(ConfigError, match="twice"):
         parse_field_keys(f"k:{a},k:{b}")
+
+
+def test_proxy_and_session_lifetime_are_read(tmp_path):
+    config = load(
+        _production(tmp_path, AMANA_TRUSTED_PROXY="10.0.0.5", AMANA_SESSION_MAX_HOURS="8")
+    )
+    assert config.trusted_proxy == "10.0.0.5" and config.session_max_hours == 8
+
+
+def test_two_factor_may_be_off_outside_production(tmp_path):
+    config = load({"AMANA_VAR_DIR": str(tmp_path), "AMANA_REQUIRE_2FA": "false"})
+    assert not config.require_2fa

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ ENV_TEST = "test"
 KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
 KEY_BYTES = 32
 EXCEPTIONAL_DAYS = 7
+SESSION_MAX_HOURS = 12
 
 
 class ConfigError(Exception):
@@ -46,6 +48,11 @@ class Config:
     debug: bool = False
     # How many days an approved exceptional circumstance supports sharing without consent.
     exceptional_days: int = EXCEPTIONAL_DAYS
+    # The address of the TLS-terminating proxy whose X-Forwarded-Proto/-For headers are
+    # believed ("" = none: the headers are ignored, the peer address is the client's).
+    trusted_proxy: str = ""
+    # Absolute session lifetime: a session ends this many hours after log-in, active or not.
+    session_max_hours: int = SESSION_MAX_HOURS
 
     @property
     def production(self) -> bool:
@@ -134,6 +141,26 @@ def _positive_int(environ: dict[str, str], name: str, default: int, unit: str = 
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name}: expected a whole number of {unit}, at least 1, got {raw!r}")
     return int(raw)
+
+
+def _trusted_proxy(environ: dict[str, str]) -> str:
+    """One proxy IP address, as the server sees the connection; never a wildcard or a name."""
+    raw = environ.get("AMANA_TRUSTED_PROXY", "").strip()
+    if not raw:
+        return ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise ConfigError(
+            f"AMANA_TRUSTED_PROXY: expected the one IP address of your TLS proxy, got {raw!r}"
+        ) from None
+
+
+def _require_2fa(environ: dict[str, str], env: str) -> bool:
+    required = _bool(environ, "AMANA_REQUIRE_2FA", env == ENV_PRODUCTION)
+    if env == ENV_PRODUCTION and not required:
+        raise ConfigError("AMANA_REQUIRE_2FA: cannot be false when AMANA_ENV=production")
+    return required
 
 
 def _secret(environ: dict[str, str], name: str, env: str, fallback: Path, nbytes: int) -> str:
@@ -230,11 +257,15 @@ def load(environ: dict[str, str] | None = None) -> Config:
         blind_index_key=blind_key,
         email_url=env_map.get("EMAIL_URL", "console://").strip() or "console://",
         csrf_trusted_origins=_split_list(env_map.get("CSRF_TRUSTED_ORIGINS", "")),
-        require_2fa=_bool(env_map, "AMANA_REQUIRE_2FA", env == ENV_PRODUCTION),
+        require_2fa=_require_2fa(env_map, env),
         debug=_bool(env_map, "AMANA_DEBUG", False),
         exceptional_days=_positive_int(env_map, "AMANA_EXCEPTIONAL_DAYS", EXCEPTIONAL_DAYS),
         audit_key=audit_key,
         checkpoint_signing_key=signing_key,
         checkpoint_dir=checkpoint_dir,
         checkpoint_every=_positive_int(env_map, "AMANA_CHECKPOINT_EVERY", 1000, "entries"),
+        trusted_proxy=_trusted_proxy(env_map),
+        session_max_hours=_positive_int(
+            env_map, "AMANA_SESSION_MAX_HOURS", SESSION_MAX_HOURS, unit="hours"
+        ),
     )

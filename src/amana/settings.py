@@ -29,6 +29,7 @@ AMANA_AUDIT_KEY = CONFIG.audit_key
 AMANA_CHECKPOINT_SIGNING_KEY = CONFIG.checkpoint_signing_key
 AMANA_CHECKPOINT_DIR = CONFIG.checkpoint_dir
 AMANA_CHECKPOINT_EVERY = CONFIG.checkpoint_every
+AMANA_TRUSTED_PROXY = CONFIG.trusted_proxy
 
 
 def _database(url: str) -> dict[str, Any]:
@@ -72,7 +73,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
     "amana.core",
     "amana.audit",
     "amana.crypto",
@@ -101,7 +101,6 @@ MIDDLEWARE = [
     "amana.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "amana.urls"
@@ -125,10 +124,7 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -142,21 +138,40 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 30 minutes without activity, and when the browser closes.
+# Sessions end after 30 minutes without activity, when the browser closes, and in any case
+# AMANA_SESSION_MAX_HOURS after log-in (core.middleware.LoginRequiredMiddleware).
 SESSION_COOKIE_AGE = 30 * 60
+AMANA_SESSION_MAX_AGE = CONFIG.session_max_hours * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Lockout: five failures for one username from one address lock it for 30 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "amana.accounts.views.lockout_response"
-AXES_VERBOSE = False
+# Log-in throttle (amana.accounts.throttle): failures for one username count together from
+# every address; after the free ones each failure imposes a delay that doubles up to the cap.
+# One address failing for many usernames is delayed the same way.
+AMANA_LOGIN_THROTTLE = {
+    "USERNAME_FREE_FAILURES": 5,
+    "ADDRESS_FREE_FAILURES": 20,
+    "FIRST_DELAY": 30,
+    "MAX_DELAY": 15 * 60,
+    "FORGET_AFTER": 24 * 3600,
+}
+# The throttle's counters live in their own cache: on disk under var/ (shared by the threads
+# and processes of one host, kept across restarts), in memory for tests.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+        if CONFIG.env == amana_config.ENV_TEST
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "throttle"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    ),
+}
 
 OTP_TOTP_ISSUER = "Amana"
 
@@ -182,13 +197,18 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if CONFIG.production:
     SECURE_SSL_REDIRECT = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+if CONFIG.trusted_proxy:
+    # Believe X-Forwarded-Proto only when a trusted proxy is configured. `amana serve` also
+    # has waitress drop the header from any other peer, and take the client address from
+    # X-Forwarded-For only from the proxy (core/management/commands/serve.py).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if CONFIG.email_url.startswith("smtp"):
     _mail = urlparse(CONFIG.email_url)

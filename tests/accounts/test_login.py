@@ -54,12 +54,14 @@ def test_open_redirect_is_ignored(client, make_user, password):
     assert response["Location"] == "/"
 
 
-def test_lockout_after_five_failures_even_with_right_password(client, make_user, password):
+def test_delay_after_five_failures_even_with_right_password(client, make_user, password):
     user = make_user(Role.CASEWORKER)
     for _ in range(5):
         _login(client, user.username, "wrong-password-here")
     response = _login(client, user.username, password)
     assert response.status_code == 429
+    assert b"Try again in 30 seconds" in response.content
+    assert response["Retry-After"] == "30"
     assert client.get("/").status_code == 302
 
 
@@ -78,8 +80,14 @@ def test_required_2fa_blocks_everything_until_enrolled(client, make_user, passwo
     assert response["Location"].startswith("/accounts/2fa/")
     assert client.get("/").status_code == 302
     assert client.get("/api/schema/").status_code == 401
+    asked = client.get("/accounts/2fa/")
+    assert asked.status_code == 200 and "secret" not in asked.context  # password first
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    wrong = client.post("/accounts/2fa/", {"password": "not-my-password"})
+    assert wrong.status_code == 200 and "secret" not in wrong.context
+    assert client.post("/accounts/2fa/", {"password": password}).status_code == 302
     page = client.get("/accounts/2fa/")
-    assert page.status_code == 200 and page.context["enrolling"]
+    assert page.status_code == 200 and page.context["enrolling"] and page.context["secret"]
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     bad = client.post(
         "/accounts/2fa/", {"token": "000000" if _code(device) != "000000" else "111111"}

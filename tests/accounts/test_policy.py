@@ -3,6 +3,8 @@ agreeing with it. And the second-factor writes, now actions: enrolment and confi
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -21,7 +23,7 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import PASSWORD, AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSPHRASE = "a-long-enough-passphrase"
@@ -130,13 +132,18 @@ def test_only_a_system_admin_grants_the_system_admin_role(people):
 # --- Second factor: enrolment and confirmation are actions ---------------------------------
 
 
+def _start(**kwargs: object) -> TOTPDevice:
+    """Enrolment as the page runs it: moments after the password was re-typed."""
+    return do_start_totp_enrolment(reauthenticated_at=time.time(), **kwargs)  # type: ignore[arg-type]
+
+
 def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_enrolment_creates_an_unconfirmed_device_and_audits_it(people):
     worker = people["worker"]
-    device = do_start_totp_enrolment(origin="web:test", actor=worker)
+    device = _start(origin="web:test", actor=worker)
     assert device.user_id == worker.pk and not device.confirmed
     entry = AuditEntry.objects.get(action="auth.totp_enrol")
     assert entry.actor_id == str(worker.pk) and entry.origin == "web:test"
@@ -145,18 +152,18 @@ def test_enrolment_creates_an_unconfirmed_device_and_audits_it(people):
 
 def test_enrolment_resumes_the_device_begun_and_never_anothers(people):
     worker, admin = people["worker"], people["admin"]
-    device = do_start_totp_enrolment(actor=worker)
-    assert do_start_totp_enrolment(resume=device.pk, actor=worker) == device
+    device = _start(actor=worker)
+    assert _start(resume=device.pk, actor=worker) == device
     assert AuditEntry.objects.filter(action="auth.totp_enrol").count() == 1
-    other = do_start_totp_enrolment(resume=device.pk, actor=admin)
+    other = _start(resume=device.pk, actor=admin)
     assert other != device and other.user_id == admin.pk
-    junk = do_start_totp_enrolment(resume="\x00", actor=worker)
+    junk = _start(resume="\x00", actor=worker)
     assert junk != device
 
 
 def test_confirmation_with_a_wrong_code_confirms_nothing(people):
     worker = people["worker"]
-    device = do_start_totp_enrolment(actor=worker)
+    device = _start(actor=worker)
     wrong = "000000" if _code(device) != "000000" else "111111"
     assert not do_confirm_totp_device(device=device, token=wrong, actor=worker)
     device.refresh_from_db()
@@ -166,7 +173,7 @@ def test_confirmation_with_a_wrong_code_confirms_nothing(people):
 
 def test_confirmation_with_the_right_code_confirms_and_audits(people):
     worker = people["worker"]
-    device = do_start_totp_enrolment(actor=worker)
+    device = _start(actor=worker)
     assert do_confirm_totp_device(device=device, token=_code(device), actor=worker)
     device.refresh_from_db()
     assert device.confirmed
@@ -174,7 +181,7 @@ def test_confirmation_with_the_right_code_confirms_and_audits(people):
 
 
 def test_nobody_confirms_someone_elses_device(people):
-    device = do_start_totp_enrolment(actor=people["worker"])
+    device = _start(actor=people["worker"])
     with pytest.raises(NotAllowed):
         do_confirm_totp_device(device=device, token=_code(device), actor=people["admin"])
     device.refresh_from_db()
@@ -183,7 +190,7 @@ def test_nobody_confirms_someone_elses_device(people):
 
 def test_a_confirmed_device_is_not_confirmed_again(people):
     worker = people["worker"]
-    device = do_start_totp_enrolment(actor=worker)
+    device = _start(actor=worker)
     do_confirm_totp_device(device=device, token=_code(device), actor=worker)
     with pytest.raises(NotAllowed):
         do_confirm_totp_device(device=device, token=_code(device), actor=worker)
@@ -191,7 +198,8 @@ def test_a_confirmed_device_is_not_confirmed_again(people):
 
 def test_the_two_factor_page_enrols_through_the_actions(client, people):
     worker = people["worker"]
-    client.force_login(worker)
+    client.post("/accounts/login/", {"username": worker.username, "password": PASSWORD})
+    assert client.post("/accounts/2fa/", {"password": PASSWORD}).status_code == 302
     page = client.get("/accounts/2fa/")
     assert page.status_code == 200 and page.context["enrolling"]
     device = TOTPDevice.objects.get(user=worker, confirmed=False)
@@ -202,3 +210,38 @@ def test_the_two_factor_page_enrols_through_the_actions(client, people):
     assert device.confirmed
     done = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"auth.totp_enrol", "auth.totp_confirm", "auth.login"} <= done
+
+
+def test_enrolment_is_refused_without_a_fresh_reauthentication(people):
+    worker = people["worker"]
+    with pytest.raises(NotAllowed):
+        do_start_totp_enrolment(actor=worker)
+    stale = time.time() - policy.ENROLMENT_WINDOW_SECONDS - 1
+    with pytest.raises(NotAllowed):
+        do_start_totp_enrolment(reauthenticated_at=stale, actor=worker)
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+
+
+def test_an_account_with_a_confirmed_authenticator_gets_no_second_one(people):
+    worker = people["worker"]
+    device = _start(actor=worker)
+    do_confirm_totp_device(device=device, token=_code(device), actor=worker)
+    with pytest.raises(NotAllowed):
+        _start(actor=worker)
+    assert TOTPDevice.objects.filter(user=worker).count() == 1
+
+
+def test_can_enrol_authenticator_predicate(people):
+    worker, now = people["worker"], time.time()
+    assert policy.can_enrol_authenticator(
+        worker, has_confirmed_device=False, reauthenticated_at=now - 5, now=now
+    )
+    assert not policy.can_enrol_authenticator(
+        worker, has_confirmed_device=True, reauthenticated_at=now - 5, now=now
+    )
+    assert not policy.can_enrol_authenticator(
+        worker, has_confirmed_device=False, reauthenticated_at=None, now=now
+    )
+    assert not policy.can_enrol_authenticator(
+        worker, has_confirmed_device=False, reauthenticated_at=now - 3600, now=now
+    )

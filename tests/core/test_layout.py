@@ -56,6 +56,7 @@ def test_user_manager_sees_users_link_marked_current(client, make_user):
 def test_navigation_waits_for_the_second_factor(client, make_user, password):
     user = make_user(Role.AGENCY_ADMIN)
     client.post("/accounts/login/", {"username": user.username, "password": password})
+    client.post("/accounts/2fa/", {"password": password})  # re-typed before the key is shown
     response = client.get("/accounts/2fa/")
     assert response.status_code == 200
     assert parse(response.content).find("nav") == []

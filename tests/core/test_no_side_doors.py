@@ -121,6 +121,7 @@ PARAMETERS: dict[str, Callable[[World], list[object]]] = {
     "step": lambda w: ["child", "people", "case", "check"],
     "reference": lambda w: ["demo-op-a"],
     "purpose": lambda w: ["referral_immediate"],
+    "user_id": lambda w: [w.worker.pk],  # A's caseworker: nobody of B or C resets it
 }
 
 

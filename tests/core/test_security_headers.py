@@ -69,9 +69,12 @@ def _pages(client, make_user, password) -> dict[str, bytes]:
     pages["home"] = client.get("/").content
     pages["users"] = client.get("/accounts/users/").content
     pages["users with errors"] = client.post("/accounts/users/", {"username": "x"}).content
+    pages["password change"] = client.get("/accounts/password/").content
     client.logout()
     with override_settings(AMANA_REQUIRE_2FA=True):
         client.post("/accounts/login/", {"username": admin.username, "password": password})
+        pages["two-factor password again"] = client.get("/accounts/2fa/").content
+        client.post("/accounts/2fa/", {"password": password})
         pages["two-factor enrolment"] = client.get("/accounts/2fa/").content
     client.logout()
     for _ in range(6):

@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 import yaml
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import do_load_protocol
-from amana.protocols.choice import protocol_in_force
+from amana.protocols.choice import protocol_in_force, protocols_in_force
 from amana.protocols.models import ProtocolVersion
 from amana.protocols.status import State, protocol_status, status_of
 from amana.referrals.actions import (
@@ -171,3 +173,35 @@ def test_denied_twin_no_protocol_lists_the_recipient_the_engine_says_not_partici
     decision, reference = decided.explained, decided.protocol
     assert reference != "none" and decision["decision"] == "deny"
     assert "party.not_participant" in {r["code"] for r in decision["reasons"]}
+
+
+# --- Many senders at once -------------------------------------------------------------------
+
+
+def test_many_senders_at_once_get_the_choice_made_one_by_one():
+    """`protocols_in_force` (lists of many agencies' referrals) chooses as `protocol_in_force`
+    does, whatever the dates, drafts and operations, reading the versions once."""
+    make_world()
+    ProtocolVersion.objects.all().delete()
+    load(start=TODAY - timedelta(days=400), until=TODAY - timedelta(days=11))
+    load(start=TODAY - timedelta(days=10), until=TODAY + timedelta(days=300))
+    load(start=TODAY + timedelta(days=30), until=TODAY + timedelta(days=700))
+    load(start=TODAY - timedelta(days=5), until=TODAY + timedelta(days=20), source=operation_b())
+    document = yaml.safe_load(DEMO)
+    document |= {"id": "demo-draft", "effective_from": None, "valid_until": None}
+    document["participants"].append({"id": "ngo-new", "name": "New", "kind": "national_ngo"})
+    document["case_management_started_on"] = TODAY - timedelta(days=10)
+    do_load_protocol(source_text=yaml.safe_dump(document), filename="d", actor=None)
+    senders = ["ngo-psy", "unhcr", "cara", "ngo-new", "nobody"]
+    for day in (
+        TODAY - timedelta(days=200),
+        TODAY,
+        TODAY + timedelta(days=40),
+        TODAY + timedelta(days=1000),
+    ):
+        expected = {slug: protocol_in_force(slug, day) for slug in senders}
+        assert protocols_in_force(senders, day) == expected  # drafts parsed (once a process)
+        with CaptureQueriesContext(connection) as captured:
+            assert protocols_in_force(senders, day) == expected
+        assert len(captured) == 1
+    assert protocols_in_force([], TODAY) == {}

@@ -3,6 +3,8 @@ predicate of `policy.py` (the one the pages ask too) and audits in its transacti
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
@@ -18,6 +20,7 @@ from amana.accounts.roles import Perm, Role
 from amana.audit.log import write_entry
 
 TOTP_DEVICE_NAME = "authenticator"
+TEMPORARY_PASSWORD_BYTES = 12
 
 
 def _refuse_unless(allowed: bool, perm: Perm) -> None:
@@ -38,11 +41,11 @@ def _clean_roles(actor: User, roles: Iterable[str]) -> list[str]:
     return chosen
 
 
-def _check_password(password: str, user: User) -> None:
+def _check_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ActionError("password", " ".join(exc.messages)) from exc
+        raise ActionError(field, " ".join(exc.messages)) from exc
 
 
 @transaction.atomic(durable=True)
@@ -142,6 +145,58 @@ def do_deactivate_user(*, user: User, actor: User) -> User:
 
 
 @transaction.atomic(durable=True)
+def do_change_password(
+    *, old_password: str, new_password: str, new_password_again: str, origin: str = "", actor: User
+) -> User:
+    """The actor chooses a new password: the old one first, the new one twice, Django's
+    validators. Clears a forced change (`must_change_password`)."""
+    if not actor.is_active:
+        raise NotAllowed("PASSWORD_CHANGE")
+    if not actor.check_password(old_password):
+        raise ActionError("old_password", _("That is not your current password."))
+    if new_password != new_password_again:
+        raise ActionError("new_password_again", _("The two new passwords differ."))
+    if new_password == old_password:
+        raise ActionError("new_password", _("Choose a password different from the old one."))
+    _check_password(new_password, actor, field="new_password")
+    forced = actor.must_change_password
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    write_entry(
+        actor=actor,
+        action="user.change_password",
+        object_type="user",
+        object_id=actor.pk,
+        origin=origin,
+        details={"forced": forced},
+    )
+    return actor
+
+
+@transaction.atomic(durable=True)
+def do_reset_password(*, user: User, origin: str = "", actor: User) -> str:
+    """An administrator gives `user` a temporary password (returned, shown once, never
+    stored in clear or audited) that must be changed at the next log-in. The user's other
+    sessions end (their session hash no longer matches)."""
+    _refuse_unless(policy.can_manage_user(actor, user), Perm.USER_MANAGE)
+    if user.pk == actor.pk:
+        raise ActionError("user", _("Change your own password on the password page."))
+    temporary = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    write_entry(
+        actor=actor,
+        action="user.reset_password",
+        object_type="user",
+        object_id=user.pk,
+        origin=origin,
+    )
+    return temporary
+
+
+@transaction.atomic(durable=True)
 def do_record_login(*, user: User, outcome: str, origin: str) -> None:
     write_entry(
         actor=user,
@@ -154,10 +209,27 @@ def do_record_login(*, user: User, outcome: str, origin: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def do_start_totp_enrolment(*, resume: object = None, origin: str = "", actor: User) -> TOTPDevice:
+def do_start_totp_enrolment(
+    *,
+    resume: object = None,
+    reauthenticated_at: float | None = None,
+    origin: str = "",
+    actor: User,
+) -> TOTPDevice:
     """The authenticator the actor is setting up: the unconfirmed one they began (`resume`, its
     id kept in their session), else a new one, its creation audited. It counts as a second
-    factor only once `do_confirm_totp_device` confirms it."""
+    factor only once `do_confirm_totp_device` confirms it. Refused unless the actor has no
+    confirmed authenticator and re-typed their password moments ago (`reauthenticated_at`,
+    seconds since the epoch): its secret is about to be shown."""
+    has_device = TOTPDevice.objects.filter(user=actor, confirmed=True).exists()
+    allowed = policy.can_enrol_authenticator(
+        actor,
+        has_confirmed_device=has_device,
+        reauthenticated_at=reauthenticated_at,
+        now=time.time(),
+    )
+    if not allowed:
+        raise NotAllowed("TOTP_DEVICE")
     device: TOTPDevice | None = None
     if isinstance(resume, int):
         device = TOTPDevice.objects.filter(user=actor, confirmed=False, pk=resume).first()
@@ -181,6 +253,8 @@ def do_confirm_totp_device(
     """Confirm the actor's new (unconfirmed) authenticator with a code it shows; False
     (nothing confirmed, django-otp's throttle counting the failure) when the code is wrong."""
     if device.user_id != actor.pk or device.confirmed:
+        raise NotAllowed("TOTP_DEVICE")
+    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
         raise NotAllowed("TOTP_DEVICE")
     if not device.verify_token(token):
         return False

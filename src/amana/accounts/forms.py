@@ -29,6 +29,35 @@ class TokenForm(forms.Form):
     )
 
 
+class ReauthenticateForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    """Parsed only: `actions.do_change_password` checks the old one and the validators."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not a common password, not only digits."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=64)
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)

@@ -79,6 +79,9 @@ class User(AbstractBaseUser):
     preferred_language = models.CharField(_("language"), max_length=8, default="en")
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when an administrator resets the password: the login wall sends the user to the
+    # password change page until they choose their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
 

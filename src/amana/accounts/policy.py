@@ -16,6 +16,8 @@ from amana.accounts.roles import Perm, Role
 
 # Roles only a system administrator may grant.
 ADMIN_ONLY_ROLES: Final = frozenset({Role.SYSTEM_ADMIN.value})
+# An authenticator secret is shown only this many seconds after the password was re-typed.
+ENROLMENT_WINDOW_SECONDS: Final = 10 * 60
 
 
 def is_system_admin(actor: User) -> bool:
@@ -42,8 +44,19 @@ def can_manage_agency_users(actor: User, agency_id: int) -> bool:
 
 
 def can_manage_user(actor: User, user: User) -> bool:
-    """Change this account's roles, or deactivate it."""
+    """Change this account's roles, reset its password, or deactivate it."""
     return can_manage_agency_users(actor, user.agency_id)
+
+
+def can_enrol_authenticator(
+    actor: User, *, has_confirmed_device: bool, reauthenticated_at: float | None, now: float
+) -> bool:
+    """See a new authenticator secret: only an account with no confirmed authenticator (one
+    that has one adds no other through a password alone), and only within the enrolment
+    window after re-typing the password on the enrolment page."""
+    if not actor.is_active or has_confirmed_device or reauthenticated_at is None:
+        return False
+    return 0 <= now - reauthenticated_at <= ENROLMENT_WINDOW_SECONDS
 
 
 def can_grant_role(actor: User, role: str) -> bool:

@@ -3,31 +3,42 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+import time
 from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from amana.accounts import access, actions, policy
+from amana.accounts import access, actions, policy, throttle
 from amana.accounts.errors import ActionError, NotAllowed
-from amana.accounts.forms import LoginForm, TokenForm, UserCreateForm
+from amana.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ReauthenticateForm,
+    TokenForm,
+    UserCreateForm,
+)
 from amana.accounts.models import User
 from amana.audit.log import origin_of
 
 SETUP_DEVICE_KEY = "amana_totp_setup_device"
+# When this session passed the password step, and when it re-typed the password on the
+# enrolment page (seconds since the epoch).
+PASSWORD_AT_KEY = "amana_password_at"  # noqa: S105 - a session key, not a password
+REAUTH_AT_KEY = "amana_reauth_at"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -37,29 +48,37 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
-def lockout_response(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
-) -> HttpResponse:
-    return render(request, "accounts/locked.html", status=429)
+def throttled_response(request: HttpRequest, wait: int) -> HttpResponse:
+    """Refused before the password is looked at: too many recent failures."""
+    message = ngettext(
+        "Too many failed log-ins. Try again in %(seconds)d second.",
+        "Too many failed log-ins. Try again in %(seconds)d seconds.",
+        wait,
+    ) % {"seconds": wait}
+    response = render(request, "accounts/locked.html", {"message": message}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-        )
-        if getattr(request, "axes_locked_out", False):
-            return lockout_response(request)
+        username = form.cleaned_data["username"]
+        address = throttle.client_address(request)
+        verdict = throttle.check(username, address)
+        if not verdict.allowed:
+            return throttled_response(request, verdict.wait)
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if isinstance(user, User) and user.is_active:
+            throttle.record_success(username)
             login(request, user)
+            request.session[PASSWORD_AT_KEY] = time.time()
             actions.do_record_login(user=user, outcome="ok", origin=origin_of(request))
             if user_has_device(user) or settings.AMANA_REQUIRE_2FA:
                 return redirect(f"/accounts/2fa/?{urlencode({'next': _safe_next(request)})}")
             return redirect(_safe_next(request))
+        throttle.record_failure(username, address)
         form.add_error(None, _("That username and password do not match an active account."))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
@@ -70,9 +89,27 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+def _session_time(request: HttpRequest, key: str) -> float | None:
+    value = request.session.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _password_step_fresh(request: HttpRequest) -> bool:
+    at = _session_time(request, PASSWORD_AT_KEY)
+    return at is not None and 0 <= time.time() - at <= policy.ENROLMENT_WINDOW_SECONDS
+
+
+def _reauthenticated(request: HttpRequest) -> bool:
+    at = _session_time(request, REAUTH_AT_KEY)
+    return at is not None and 0 <= time.time() - at <= policy.ENROLMENT_WINDOW_SECONDS
+
+
 def _setup_device(request: HttpRequest, user: User) -> TOTPDevice:
     device = actions.do_start_totp_enrolment(
-        resume=request.session.get(SETUP_DEVICE_KEY), origin=origin_of(request), actor=user
+        resume=request.session.get(SETUP_DEVICE_KEY),
+        reauthenticated_at=_session_time(request, REAUTH_AT_KEY),
+        origin=origin_of(request),
+        actor=user,
     )
     request.session[SETUP_DEVICE_KEY] = device.pk
     return device
@@ -90,6 +127,14 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     enrolling = not user_has_device(user)
+    if enrolling:
+        if not _password_step_fresh(request):
+            # Enrolment shows a secret: only straight after the password step.
+            logout(request)
+            messages.info(request, _("Log in again to set up your authenticator app."))
+            return redirect(settings.LOGIN_URL)
+        if not _reauthenticated(request):
+            return _reauthenticate(request, user)
     device = _setup_device(request, user) if enrolling else None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -109,6 +154,73 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         context["qr"] = _qr_data_uri(device.config_url)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/two_factor.html", context)
+
+
+def _reauthenticate(request: HttpRequest, user: User) -> HttpResponse:
+    """Re-type the password before an authenticator secret is shown (throttled like log-in)."""
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = throttle.client_address(request)
+        verdict = throttle.check(user.username, address)
+        if not verdict.allowed:
+            return throttled_response(request, verdict.wait)
+        if user.check_password(form.cleaned_data["password"]):
+            throttle.record_success(user.username)
+            request.session[REAUTH_AT_KEY] = time.time()
+            return redirect(request.get_full_path())
+        throttle.record_failure(user.username, address)
+        form.add_error("password", _("That is not your password."))
+    context = {"form": form, "next": _safe_next(request)}
+    return render(request, "accounts/reauthenticate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Choose a new password: the current one, then the new one twice."""
+    user = request.user
+    assert isinstance(user, User)
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        address = throttle.client_address(request)
+        verdict = throttle.check(user.username, address)
+        if not verdict.allowed:  # the current password is not guessed here either
+            return throttled_response(request, verdict.wait)
+        if form.is_valid():
+            try:
+                actions.do_change_password(
+                    origin=origin_of(request), actor=user, **form.cleaned_data
+                )
+            except ActionError as exc:
+                if exc.field == "old_password":
+                    throttle.record_failure(user.username, address)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Your password has been changed."))
+                return redirect(settings.LOGIN_REDIRECT_URL)
+        status = 400
+    context = {"form": form, "forced": user.must_change_password}
+    return render(request, "accounts/password_change.html", context, status=status)
+
+
+@require_POST
+def password_reset_view(request: HttpRequest, user_id: str) -> HttpResponse:
+    """An administrator resets an account's password; the temporary one is shown once."""
+    actor = request.user
+    assert isinstance(actor, User)
+    target = access.access_user(actor, user_id)
+    if not policy.can_manage_user(actor, target):
+        return HttpResponseForbidden(_("You cannot reset this password."))
+    try:
+        temporary = actions.do_reset_password(user=target, origin=origin_of(request), actor=actor)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:users")
+    except NotAllowed:
+        return HttpResponseForbidden(_("You cannot reset this password."))
+    context = {"target": target, "temporary": temporary}
+    return render(request, "accounts/password_reset_done.html", context)
 
 
 def _match(
@@ -150,5 +262,6 @@ def users_view(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:users")
         status = 400
     users = access.visible_users(actor)
-    context = {"users": users, "form": form, "can_manage": can_manage}
+    manageable = {u.pk for u in users if u.pk != actor.pk and policy.can_manage_user(actor, u)}
+    context = {"users": users, "form": form, "can_manage": can_manage, "manageable": manageable}
     return render(request, "accounts/users.html", context, status=status)

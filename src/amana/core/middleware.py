@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -35,7 +37,24 @@ PUBLIC_URL_NAMES = frozenset({"accounts:login", "health", "set_language"})
 PUBLIC_PREFIXES = ("/static/",)
 # Reachable after the password step while the second factor is still due.
 TWO_FACTOR_URL_NAMES = frozenset({"accounts:two_factor", "accounts:logout"})
+# Reachable by a user whose password was reset, until they choose their own.
+PASSWORD_CHANGE_URL_NAMES = frozenset({"accounts:password_change", "accounts:logout"})
 API_PREFIX = "/api/"
+# When the session's user logged in (seconds since the epoch): the absolute lifetime counts
+# from here, whatever the activity since.
+SESSION_STARTED_KEY = "amana_session_started"
+
+
+def stamp_session_start(request: HttpRequest) -> None:
+    request.session[SESSION_STARTED_KEY] = time.time()
+
+
+def session_too_old(request: HttpRequest) -> bool:
+    """Past `AMANA_SESSION_MAX_AGE` since log-in, or with no log-in time at all."""
+    started = request.session.get(SESSION_STARTED_KEY)
+    if not isinstance(started, int | float):
+        return True
+    return time.time() - float(started) > settings.AMANA_SESSION_MAX_AGE
 
 
 class ContentSecurityPolicyMiddleware:
@@ -77,9 +96,11 @@ class LoginRequiredMiddleware:
     """Deny by default: everything but the public URLs needs a logged-in user.
 
     Unknown paths redirect to the login page too, so an anonymous visitor cannot tell which
-    URLs exist. Where two-factor authentication is due, a user who has passed only the
-    password step may reach nothing but the two-factor pages. Pages shown to a logged-in user
-    are never cached: caseworkers share laptops.
+    URLs exist. A session older than `AMANA_SESSION_MAX_AGE` since its log-in ends, however
+    active. Where two-factor authentication is due, a user who has passed only the password
+    step may reach nothing but the two-factor pages; a user whose password an administrator
+    reset reaches nothing but the password change page. Pages shown to a logged-in user are
+    never cached: caseworkers share laptops.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -89,6 +110,8 @@ class LoginRequiredMiddleware:
         name = view_name(request)
         if name in PUBLIC_URL_NAMES or request.path_info.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
+        if request.user.is_authenticated and session_too_old(request):
+            logout(request)
         if not request.user.is_authenticated:
             if _wants_json(request):
                 return _deny(_("authentication required"))
@@ -97,6 +120,12 @@ class LoginRequiredMiddleware:
             if _wants_json(request):
                 return _deny(_("two-factor verification required"))
             return _to_second_factor(request)
+        if name not in PASSWORD_CHANGE_URL_NAMES and getattr(
+            request.user, "must_change_password", False
+        ):
+            if _wants_json(request):
+                return _deny(_("password change required"))
+            return redirect("accounts:password_change")
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from amana.protocols.access import engine_protocol
 from amana.protocols.models import ProtocolVersion
@@ -36,6 +37,39 @@ def protocol_in_force(
         if chosen is not None:
             return chosen
     return _choose({sender_slug}, on_date)
+
+
+def protocols_in_force(
+    sender_slugs: Iterable[str], on_date: date
+) -> dict[str, ProtocolVersion | None]:
+    """`protocol_in_force(slug, on_date)` for each of many senders, the stored versions read
+    in one query whatever their number: for lists of many agencies' referrals. The same
+    choice, made in Python over the versions (a handful: one per protocol revision)."""
+    wanted = set(sender_slugs)
+    if not wanted:
+        return {}
+    versions: list[ProtocolVersion] = list(
+        _newest()
+        .defer("document", "source_text")
+        .annotate(listed=KeyTransform("participants", "document"))
+    )
+    return {slug: _choose_among(versions, {slug}, on_date) for slug in wanted}
+
+
+def _choose_among(
+    versions: list[ProtocolVersion], parties: set[str], on_date: date
+) -> ProtocolVersion | None:
+    """`_choose` over versions already read (newest first, each with its `listed` parties)."""
+    listing = [v for v in versions if parties <= _ids(getattr(v, "listed", None))]
+    for version in listing:
+        starts, ends = version.effective_from, version.valid_until
+        if starts is not None and starts <= on_date and (ends is None or ends >= on_date):
+            return version
+    for version in listing:
+        starts = version.effective_from
+        if (starts is None or starts > on_date) and _interim_running(version, on_date):
+            return version
+    return listing[0] if listing else None
 
 
 def _newest() -> QuerySet[ProtocolVersion]:

@@ -4,6 +4,7 @@ the sender sees the referrals of cases it may open."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -41,7 +42,7 @@ def inbox(actor: User) -> QuerySet[Referral]:
 def referrals_of_case(actor: User, case: Case) -> QuerySet[Referral]:
     """The referrals sent for a case the actor may open, with their status (process feedback)."""
     return Referral.objects.filter(case__in=visible_cases(actor), case=case).select_related(
-        "recipient"
+        "recipient", "sender"
     )
 
 
@@ -130,7 +131,26 @@ def notices(actor: User, *, unread_only: bool = False) -> QuerySet[RecipientNoti
 def service_feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
     """The service feedback the engine let through: for the sender's people on the case and
     the recipient agency. ReferralNotFound for anyone else; None when there is none."""
-    sender_side = can_see(actor, referral.case)
+    return _feedback_for(actor, referral, sender_side=can_see(actor, referral.case))
+
+
+def service_feedbacks(actor: User, referrals: Iterable[Referral]) -> dict[Any, dict[str, Any]]:
+    """`service_feedback` of those of `referrals` that have some, by referral id: the same
+    readers, each case checked once (a list's cost does not grow with its rows)."""
+    sides: dict[Any, bool] = {}
+    found: dict[Any, dict[str, Any]] = {}
+    for referral in referrals:
+        if not referral.service_feedback:
+            continue
+        if referral.case_id not in sides:
+            sides[referral.case_id] = can_see(actor, referral.case)
+        given = _feedback_for(actor, referral, sender_side=sides[referral.case_id])
+        if given is not None:
+            found[referral.pk] = given
+    return found
+
+
+def _feedback_for(actor: User, referral: Referral, *, sender_side: bool) -> dict[str, Any] | None:
     recipient_side = (
         actor.has_permission(Perm.REFERRAL_RECEIVE) and actor.agency_id == referral.recipient_id
     )

@@ -73,12 +73,9 @@ BAD_ELEMENT = OpenApiExample(
 )
 
 
-def _feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
-    """The service feedback the engine let through to the sender, if any (read through
-    access, which checks the reader again, only when there is some)."""
-    if not referral.service_feedback:
-        return None
-    given = access.service_feedback(actor, referral)
+def _feedback(given: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The service feedback the engine let through to the sender, if any, as the API gives
+    it (read through `access.service_feedbacks`, which checks the reader again)."""
     if given is None:
         return None
     at = given.get("at")
@@ -88,8 +85,10 @@ def _feedback(actor: User, referral: Referral) -> dict[str, Any] | None:
 def _sent_rows(actor: User) -> Any:
     def rows(referrals: list[Referral]) -> list[dict[str, Any]]:
         late = overdue_flags(referrals)
+        given = access.service_feedbacks(actor, referrals)
         return [
-            sent_row(referral, feedback=_feedback(actor, referral)) | {"overdue": late[referral.pk]}
+            sent_row(referral, feedback=_feedback(given.get(referral.pk)))
+            | {"overdue": late[referral.pk]}
             for referral in referrals
         ]
 

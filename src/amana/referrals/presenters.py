@@ -14,7 +14,7 @@ from amana.cases.models import Case
 from amana.protocol import Protocol
 from amana.referrals.elements import READERS, packet_values
 from amana.referrals.models import Referral
-from amana.referrals.overdue import overdue, response_days
+from amana.referrals.overdue import overdue, response_days_of
 from amana.referrals.vocabulary import CONTACT_METHODS
 from amana.sharing.vocabulary import BASIS_CHOICES
 
@@ -133,16 +133,15 @@ NOTICES_SHOWN = 20
 def overdue_flags(referrals: Iterable[Referral]) -> dict[Any, bool]:
     """Which pending referrals are past the protocol's answer period (working days)."""
     today = timezone.localdate()
-    periods: dict[Any, int] = {}
-    flags: dict[Any, bool] = {}
-    for referral in referrals:
-        if referral.status != Referral.Status.PENDING:
-            flags[referral.pk] = False
-            continue
-        if referral.sender_id not in periods:
-            periods[referral.sender_id] = response_days(referral.sender)
-        flags[referral.pk] = overdue(referral, today, periods[referral.sender_id])
-    return flags
+    rows = list(referrals)
+    pending = [referral for referral in rows if referral.status == Referral.Status.PENDING]
+    # One protocol read for all the senders; the callers select the sender with the rows.
+    periods = response_days_of(referral.sender for referral in pending)
+    return {
+        referral.pk: referral.status == Referral.Status.PENDING
+        and overdue(referral, today, periods[referral.sender_id])
+        for referral in rows
+    }
 
 
 def display(value: Any) -> str:

@@ -15,6 +15,7 @@ keeps it so). See docs/architecture.md, "The life of a disclosure".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -34,7 +35,7 @@ from amana.protocol import Decision, Protocol, Request, evaluate, no_protocol_de
 from amana.protocol.loading import parse_request
 from amana.protocol.vocabulary import BASES
 from amana.protocols.access import engine_protocol
-from amana.protocols.choice import protocol_in_force
+from amana.protocols.choice import protocol_in_force, protocols_in_force
 from amana.protocols.models import ProtocolVersion
 from amana.sharing.facts import request_for
 from amana.sharing.models import LEDGER_SEALED_FIELDS, LedgerEntry
@@ -95,6 +96,13 @@ def protocol_version(
     """The stored protocol governing sharing from `sender` (to `recipient`) on a day (today by
     default): the one a page lists services of, and the one `decide` decides under."""
     return protocol_in_force(sender, at or timezone.localdate(), recipient)
+
+
+def protocol_versions(
+    senders: Iterable[str], at: date | None = None
+) -> dict[str, ProtocolVersion | None]:
+    """`protocol_version(sender, at)` for each of many senders, in one query."""
+    return protocols_in_force(senders, at or timezone.localdate())
 
 
 def _checked(intent: Intent) -> Intent:

@@ -19,10 +19,7 @@ register = template.Library()
 LEDGER_ROWS = 50
 
 
-def _feedback(actor: User, referral: Any) -> dict[str, Any] | None:
-    if not referral.service_feedback:
-        return None
-    given = access.service_feedback(actor, referral)
+def _feedback(given: dict[str, Any] | None) -> dict[str, Any] | None:
     if given is None:
         return None
     status = given.get("status", "")
@@ -36,14 +33,15 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
     actor = context["request"].user
     if not isinstance(actor, User):
         return {"case": case, "rows": [], "ledger": []}
-    referrals = list(access.referrals_of_case(actor, case).select_related("sender"))
+    referrals = list(access.referrals_of_case(actor, case))
     late = overdue_flags(referrals)
+    given = access.service_feedbacks(actor, referrals)
     rows = [
         {
             "referral": referral,
             "service": service_label(referral.service),
             "overdue": late[referral.pk],
-            "feedback": _feedback(actor, referral),
+            "feedback": _feedback(given.get(referral.pk)),
         }
         for referral in referrals
     ]
