@@ -40,3 +40,10 @@ def agency(db: None):
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _checkpoints_per_test(settings, tmp_path_factory) -> None:
+    """Each test its own checkpoint file: a checkpoint of a rolled-back test's log must not
+    be checked against the next test's."""
+    settings.AMANA_CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")

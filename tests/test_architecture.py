@@ -42,6 +42,8 @@ NOT_THE_ORM = frozenset({"cache", "session"})
 EXEMPTIONS: dict[str, str] = {
     "audit/log.py::write_entry": "the audit writer: each action's entry, in that action's "
     "transaction (it refuses to run outside one)",
+    "crypto/keycheck.py::ensure_keys_match_data": "key-check values (ADR 0007): written once per "
+    "key id where a data command starts, before any action runs (`amana.cli`)",
     "crypto/rotation.py": "key rotation re-encrypts stored values in place, batch by batch, "
     "below every domain (`amana keys rotate`)",
     "sharing/disclosure.py::record": "the disclosure path's ledger writer: runs in the calling "

@@ -22,6 +22,8 @@ def _production(tmp_path, **overrides: str) -> dict[str, str]:
         "SECRET_KEY": "s" * 60,
         "AMANA_FIELD_KEYS": f"k1:{_key()}",
         "AMANA_BLIND_INDEX_KEY": _key(),
+        "AMANA_AUDIT_KEY": _key(),
+        "AMANA_CHECKPOINT_SIGNING_KEY": _key(),
         "ALLOWED_HOSTS": "amana.example.org",
         "DATABASE_URL": "postgresql://amana:pw@db.example.org:5432/amana",
     }
@@ -48,7 +50,15 @@ def test_production_with_everything_set(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "AMANA_FIELD_KEYS", "AMANA_BLIND_INDEX_KEY", "ALLOWED_HOSTS"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "AMANA_FIELD_KEYS",
+        "AMANA_BLIND_INDEX_KEY",
+        "AMANA_AUDIT_KEY",
+        "AMANA_CHECKPOINT_SIGNING_KEY",
+        "ALLOWED_HOSTS",
+    ],
 )
 def test_production_names_the_missing_setting(tmp_path, missing):
     with pytest.raises(ConfigError) as err:

@@ -34,6 +34,36 @@ def _fail(message: str) -> int:
     return 2
 
 
+# Commands that read or write data: each first checks the field keys against the data
+# (`amana.crypto.keycheck`). `keys status` reports instead of refusing; `keys generate`,
+# `makemigrations` and `check` touch no data.
+DATA_COMMANDS = frozenset(
+    {"serve", "runserver", "migrate", "demo", "seed", "bench", "import_data", "protocol"}
+    | {"referrals", "audit", "shell", "loaddata", "dumpdata"}
+)
+
+
+def _touches_data(argv: list[str]) -> bool:
+    if not argv:
+        return False
+    if argv[0] == "keys":
+        return len(argv) > 1 and argv[1] == "rotate"
+    return argv[0] in DATA_COMMANDS
+
+
+def _keys_match_data() -> str | None:
+    import django
+
+    django.setup()
+    from amana.crypto.keycheck import KeyMismatch, ensure_keys_match_data
+
+    try:
+        ensure_keys_match_data()
+    except KeyMismatch as exc:
+        return str(exc)
+    return None
+
+
 def _run_django(argv: list[str]) -> int:
     from amana.config import ConfigError, load
 
@@ -43,6 +73,11 @@ def _run_django(argv: list[str]) -> int:
         return _fail(str(exc))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amana.settings")
     from django.core.management import execute_from_command_line
+
+    if _touches_data(argv):
+        problem = _keys_match_data()
+        if problem:
+            return _fail(problem)
 
     try:
         execute_from_command_line(["amana", *argv])

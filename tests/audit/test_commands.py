@@ -68,8 +68,10 @@ def test_verify_no_seal_leaves_pending_entries_alone_and_counts_them(db: None) -
 def test_seal_reports_how_many_it_sealed(db: None) -> None:
     write_entries(3)
 
-    assert run_audit("seal") == (0, "sealed 3 entries\n", "")
-    assert run_audit("seal") == (0, "sealed 0 entries\n", "")
+    code, out, err = run_audit("seal")
+    head = f"3:{sealed_in_order()[-1].chain_hash}"
+    assert (code, out, err) == (0, f"sealed 3 entries, checkpoint {head}\n", "")
+    assert run_audit("seal") == (0, f"sealed 0 entries, checkpoint {head}\n", "")
 
 
 def test_an_altered_entry_fails_verify_naming_it(sealed_log: list[AuditEntry]) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from amana.accounts.actions import do_create_agency
 from amana.accounts.models import Agency
 from amana.accounts.roles import Role
 from amana.audit import sealer
-from amana.audit.chain import CONTENT_FIELDS, GENESIS, content_hash, link_hash
+from amana.audit.chain import CONTENT_FIELDS, GENESIS, KEYED, content_hash, keyed_link_hash
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry, Outcome
 from amana.audit.sealer import seal_pending
@@ -45,7 +46,10 @@ def test_sealing_chains_entries_in_write_order_from_the_genesis_hash() -> None:
     prev_hash = GENESIS
     for entry in chain:
         assert entry.prev_hash == prev_hash
-        assert entry.chain_hash == link_hash(prev_hash, entry.seq or 0, entry.content_hash)
+        assert entry.chain_version == KEYED
+        assert entry.chain_hash == keyed_link_hash(
+            settings.AMANA_AUDIT_KEY, prev_hash, entry.seq or 0, entry.content_hash
+        )
         prev_hash = entry.chain_hash
 
 

@@ -23,7 +23,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 AMANA = Path(sys.executable).with_name("amana")
-REQUIRED = ("SECRET_KEY", "AMANA_FIELD_KEYS", "AMANA_BLIND_INDEX_KEY", "ALLOWED_HOSTS")
+REQUIRED = (
+    "SECRET_KEY",
+    "AMANA_FIELD_KEYS",
+    "AMANA_BLIND_INDEX_KEY",
+    "AMANA_AUDIT_KEY",
+    "AMANA_CHECKPOINT_SIGNING_KEY",
+    "ALLOWED_HOSTS",
+)
 
 
 def _key(nbytes: int = 32) -> str:
@@ -41,6 +48,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "AMANA_FIELD_KEYS": f"k2:{_key()},k1:{_key()}",
         "AMANA_BLIND_INDEX_KEY": _key(),
+        "AMANA_AUDIT_KEY": _key(),
+        "AMANA_CHECKPOINT_SIGNING_KEY": _key(),
         "ALLOWED_HOSTS": "amana.example.org",
     }
 
@@ -173,6 +182,8 @@ def served_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "AMANA_FIELD_KEYS": f"k1:{_key()}",
         "AMANA_BLIND_INDEX_KEY": _key(),
+        "AMANA_AUDIT_KEY": _key(),
+        "AMANA_CHECKPOINT_SIGNING_KEY": _key(),
         "ALLOWED_HOSTS": HOST,
     }
     migrated = _amana(env, "migrate")

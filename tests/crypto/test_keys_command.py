@@ -154,8 +154,8 @@ def test_status_counts_values_per_key_id() -> None:
         output = keys("status")
     assert output.splitlines() == [
         "active key: k2",
-        "k2 (active): 1 values",
-        "k1: 2 values",
+        "k2 (active): 1 values; no check value yet; reads 1 of 1 sampled values",
+        "k1: 2 values; no check value yet; reads 2 of 2 sampled values",
         "k0 (not configured): 1 values",
     ]
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from pytest_django.fixtures import Settings
 
+from amana.audit.models import AuditEntry
 from amana.ops.bench.audit import percentile
 
 
@@ -62,3 +63,22 @@ def test_bench_audit_writes_seals_and_verifies_every_entry() -> None:
     assert result["verify"]["entries"] == 30
     latency = result["write_latency_ms"]
     assert latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_bench_audit_compares_the_keyed_chain_with_the_unkeyed_one() -> None:
+    writers = "3" if connection.vendor == "postgresql" else "1"
+
+    code, out, err = run_bench(
+        "audit", "--writers", writers, "--entries", "30", "--compare-unkeyed"
+    )
+
+    result = json.loads(out)
+    assert (code, err) == (0, "")
+    assert result["rounds"] == ["unkeyed", "keyed", "keyed", "unkeyed"]
+    assert result["keyed"]["entries_per_second"] > 0
+    assert result["unkeyed"]["entries_per_second"] > 0
+    assert result["keyed_vs_unkeyed"] > 0
+    chains = list(AuditEntry.objects.order_by("seq").values_list("chain_version", flat=True))
+    assert chains == [None] * 30 + [2] * 60 + [None] * 30

@@ -12,7 +12,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from amana.audit.chain import content_hash
+from amana.audit.chain import content_hash, row_digest
 from amana.audit.models import AuditEntry, Outcome
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,29 @@ def write_read_entry(
             origin=origin,
             details=details,
         )
+
+
+def write_row_seal(
+    instance: Any, fields: tuple[str, ...], *, actor: Any, origin: str = ""
+) -> AuditEntry:
+    """Put a digest of a final row's immutable columns (a ledger entry, a consent record) into
+    the keyed audit chain, in the caller's transaction, so `amana audit verify` sees any later
+    rewrite of the row. The digest is of the row as the database returns it."""
+    model = type(instance)
+    values = model._base_manager.filter(pk=instance.pk).values(*fields).get()
+    return write_entry(
+        actor=actor,
+        action="audit.row",
+        object_type=model._meta.label,
+        object_id=instance.pk,
+        origin=origin,
+        details={
+            "model": model._meta.label,
+            "pk": str(instance.pk),
+            "fields": list(fields),
+            "digest": row_digest(values),
+        },
+    )
 
 
 def _seal_soon() -> None:

@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(null=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     chain_hash = models.CharField(max_length=64, blank=True)
+    # Set by the sealer with seq: NULL/1 = unkeyed SHA-256 link (entries sealed before the
+    # keyed chain), 2 = HMAC-SHA256 under AMANA_AUDIT_KEY.
+    chain_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -14,24 +14,52 @@ On SQLite the write lock of the IMMEDIATE transaction serialises sealers instead
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 
-from amana.audit.chain import GENESIS, link_hash
+from amana.audit.chain import GENESIS, KEYED, keyed_link_hash, link_hash
 from amana.audit.models import AuditEntry
 
+logger = logging.getLogger(__name__)
 BATCH = 500
 MAX_PASSES = 4
 SEAL_LOCK_ID = 0x414D414E  # "AMAN"
+_unkeyed_for_benchmark = False
 
 
-def chain_entries(entries: Sequence[AuditEntry], prev_hash: str, next_seq: int) -> None:
-    """Give `entries`, in order, the seq, prev_hash and chain_hash that follow `prev_hash`."""
+@contextmanager
+def unkeyed_sealing() -> Iterator[None]:
+    """`amana bench audit --compare-unkeyed` only: seal with the old unkeyed SHA-256 links, to
+    measure what the HMAC costs. Never used by the application."""
+    global _unkeyed_for_benchmark  # noqa: PLW0603
+    _unkeyed_for_benchmark = True
+    try:
+        yield
+    finally:
+        _unkeyed_for_benchmark = False
+
+
+def chain_entries(
+    entries: Sequence[AuditEntry], prev_hash: str, next_seq: int, key: bytes | None = None
+) -> None:
+    """Give `entries`, in order, the seq, prev_hash and keyed chain_hash that follow
+    `prev_hash`."""
+    key = settings.AMANA_AUDIT_KEY if key is None else key
+    if _unkeyed_for_benchmark:
+        for entry in entries:
+            entry.seq, entry.prev_hash, entry.chain_version = next_seq, prev_hash, None
+            entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
+            prev_hash, next_seq = entry.chain_hash, next_seq + 1
+        return
     for entry in entries:
         entry.seq = next_seq
         entry.prev_hash = prev_hash
-        entry.chain_hash = link_hash(prev_hash, next_seq, entry.content_hash)
+        entry.chain_version = KEYED
+        entry.chain_hash = keyed_link_hash(key, prev_hash, next_seq, entry.content_hash)
         prev_hash, next_seq = entry.chain_hash, next_seq + 1
 
 
@@ -51,22 +79,27 @@ def _save_seals(entries: Sequence[AuditEntry]) -> None:
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET seq = %s, prev_hash = %s, chain_hash = %s WHERE id = %s",  # noqa: S608
-            [(entry.seq, entry.prev_hash, entry.chain_hash, entry.pk) for entry in entries],
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, chain_hash = %s, chain_version = %s "  # noqa: S608
+            "WHERE id = %s",
+            [
+                (entry.seq, entry.prev_hash, entry.chain_hash, entry.chain_version, entry.pk)
+                for entry in entries
+            ],
         )
 
 
-def _seal_batch() -> int:
-    """Seal up to BATCH pending entries. Call it holding the lock, inside a transaction."""
+def _seal_batch() -> tuple[int, int]:
+    """Seal up to BATCH pending entries; return how many and the new head seq. Call it holding
+    the lock, inside a transaction."""
     pending = AuditEntry.objects.filter(seq__isnull=True).order_by("id")
     entries = list(pending.only("id", "content_hash")[:BATCH])
     if not entries:
-        return 0
+        return 0, 0
     sealed = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq")
     last_seq, prev_hash = sealed.values_list("seq", "chain_hash").first() or (0, GENESIS)
     chain_entries(entries, prev_hash, (last_seq or 0) + 1)
     _save_seals(entries)
-    return len(entries)
+    return len(entries), entries[-1].seq or 0
 
 
 def has_pending() -> bool:
@@ -81,14 +114,34 @@ def seal_pending(*, wait: bool = False) -> int:
     `wait=True` (`amana audit seal|verify`): wait for the lock; when it returns, every entry
     committed before the call is sealed.
     """
-    sealed = 0
+    sealed = head = 0
     passes = 0
-    while wait or passes < MAX_PASSES:
-        with transaction.atomic():
-            if not _acquire_lock(wait):
+    try:
+        while wait or passes < MAX_PASSES:
+            with transaction.atomic():
+                if not _acquire_lock(wait):
+                    return sealed
+                count, top = _seal_batch()
+            sealed, passes, head = sealed + count, passes + 1, max(head, top)
+            if count < BATCH and (wait or not has_pending()):
                 return sealed
-            count = _seal_batch()
-        sealed, passes = sealed + count, passes + 1
-        if count < BATCH and (wait or not has_pending()):
-            return sealed
-    return sealed
+        return sealed
+    finally:
+        if head:
+            _checkpoint_if_due(head)
+
+
+def _checkpoint_if_due(head: int) -> None:
+    """Every AMANA_CHECKPOINT_EVERY entries, a signed checkpoint outside the database. Only
+    once the seals are committed: never from inside an outer transaction."""
+    if connection.in_atomic_block:
+        return
+    from amana.audit.checkpoint import checkpoint_due, write_checkpoint
+
+    try:
+        if checkpoint_due(head):
+            write_checkpoint()
+    except OSError:
+        # The seals are committed; a checkpoint that cannot be written now is written by the
+        # next one due or by `amana audit seal`. Never turn a committed action into an error.
+        logger.exception("audit: checkpoint not written")

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
-from amana.audit.log import write_entry
+from amana.audit.log import write_entry, write_row_seal
 from amana.cases.access import can_see
 from amana.cases.models import Case
-from amana.consent.models import ConsentRecord
+from amana.consent.models import CONSENT_SEALED_FIELDS, ConsentRecord
 from amana.consent.signals import refusal_recorded
 from amana.consent.vocabulary import CONSENT_PURPOSES
 from amana.protocol.vocabulary import PURPOSES
@@ -150,6 +150,7 @@ def do_record_consent(
         notes=notes.strip(),
         recorded_by=actor,
     )
+    write_row_seal(record, CONSENT_SEALED_FIELDS, actor=actor, origin=origin)
     write_entry(
         actor=actor,
         action="consent.record",

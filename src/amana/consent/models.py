@@ -24,6 +24,27 @@ class RecordIsFinal(Exception):
     """A consent record cannot be changed or deleted; record a new one instead."""
 
 
+# The columns whose digest the keyed audit chain keeps (`audit.row`). Not `notes`: it is
+# encrypted and bound to its row already, and key rotation rewrites its ciphertext.
+CONSENT_SEALED_FIELDS = (
+    "id",
+    "case_id",
+    "child_id",
+    "given_by",
+    "kind",
+    "purposes",
+    "recipients",
+    "services",
+    "stage",
+    "method",
+    "language",
+    "explained_by_id",
+    "given_on",
+    "recorded_by_id",
+    "recorded_at",
+)
+
+
 class ConsentRecord(models.Model):
     class Giver(models.TextChoices):
         CHILD = "child", _("The child")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.errors import ActionError
 from amana.accounts.models import User
+from amana.audit.log import write_row_seal
 from amana.cases.models import Case
 from amana.protocol import Decision, Protocol, Request, evaluate, no_protocol_decision
 from amana.protocol.loading import parse_request
@@ -37,7 +38,7 @@ from amana.protocols.access import engine_protocol
 from amana.protocols.choice import protocol_in_force, protocols_in_force
 from amana.protocols.models import ProtocolVersion
 from amana.sharing.facts import request_for
-from amana.sharing.models import LedgerEntry
+from amana.sharing.models import LEDGER_SEALED_FIELDS, LedgerEntry
 
 NO_PROTOCOL = "none"
 LANGUAGES = frozenset({"en", "fr", "ar"})
@@ -156,7 +157,7 @@ def record(disclosure: Disclosure, *, actor: User | None) -> LedgerEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("disclosure.record must run inside the action's transaction")
     decision, intent = disclosure.decision, disclosure.intent
-    return LedgerEntry.objects.create(
+    entry = LedgerEntry.objects.create(
         actor=actor,
         case=disclosure.case,
         sender=disclosure.request.sender,
@@ -171,6 +172,8 @@ def record(disclosure: Disclosure, *, actor: User | None) -> LedgerEntry:
         codes=sorted(decision.codes),
         request=msgspec.to_builtins(disclosure.request, order="deterministic"),
     )
+    write_row_seal(entry, LEDGER_SEALED_FIELDS, actor=actor)
+    return entry
 
 
 def check_request(

@@ -34,6 +34,26 @@ class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
         raise LedgerIsFinal("sharing ledger")
 
 
+# The columns whose digest the keyed audit chain keeps (`audit.row`): all of them, the row is final.
+LEDGER_SEALED_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "case_id",
+    "sender",
+    "recipient",
+    "purpose",
+    "service",
+    "legal_basis",
+    "protocol",
+    "decision",
+    "requested",
+    "shared",
+    "codes",
+    "request",
+)
+
+
 class LedgerEntry(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now)

@@ -6,6 +6,11 @@ JSON report gives throughput; the latency of one write transaction, whole (`writ
 what a request pays, the sealing attempt after the commit included) and up to its commit
 (`commit_latency_ms`); how many entries the writers' own sealing left sealed; and the time a
 full `verify` of the log takes. The entries stay in the log: run it on a scratch database.
+
+`--compare-unkeyed` runs four rounds of the same writers, unkeyed (the pre-ADR-0007 SHA-256
+sealer), keyed, keyed, unkeyed, and reports both throughputs and their ratio (target: keyed at
+least 90% of unkeyed). It leaves unkeyed entries after keyed ones, which `verify` refuses: use a
+scratch database and throw it away.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from django.db import connection, transaction
 
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
-from amana.audit.sealer import seal_pending
+from amana.audit.sealer import seal_pending, unkeyed_sealing
 from amana.audit.verify import verify_log
 
 
@@ -98,7 +103,54 @@ def distribution_ms(seconds: list[float]) -> dict[str, float]:
     return {name: round(percentile(ordered, f) * 1000, 2) for name, f in fractions}
 
 
-def bench_audit(writers: int, entries: int) -> dict[str, Any]:
+def _timed_round(writers: int, entries: int) -> tuple[float, list[float]]:
+    origin = f"bench:{uuid.uuid4().hex[:12]}"
+    elapsed, threads = _run_writers(writers, entries, origin)
+    seal_pending(wait=True)
+    return elapsed, [t for w in threads for t in w.latencies]
+
+
+def compare_unkeyed(writers: int, entries: int) -> dict[str, Any]:
+    """Keyed against unkeyed sealing, same writers, same run, in the order unkeyed, keyed,
+    keyed, unkeyed, so that a log growing during the run favours neither. The log then mixes
+    unkeyed entries after keyed ones, which `verify` rightly refuses: scratch database only."""
+    seconds: dict[str, float] = {"keyed": 0.0, "unkeyed": 0.0}
+    latencies: dict[str, list[float]] = {"keyed": [], "unkeyed": []}
+    for chain in ("unkeyed", "keyed", "keyed", "unkeyed"):
+        if chain == "unkeyed":
+            with unkeyed_sealing():
+                elapsed, times = _timed_round(writers, entries)
+        else:
+            elapsed, times = _timed_round(writers, entries)
+        seconds[chain] += elapsed
+        latencies[chain] += times
+    rates = {chain: 2 * entries / seconds[chain] for chain in seconds}
+    return {
+        "target": "audit",
+        "mode": "compare-unkeyed",
+        "database": connection.vendor,
+        "cpus": os.cpu_count(),
+        "writers": writers,
+        "entries_per_round": entries,
+        "rounds": ["unkeyed", "keyed", "keyed", "unkeyed"],
+        **{
+            chain: {
+                "entries_per_second": round(rates[chain], 1),
+                "write_latency_ms": distribution_ms(latencies[chain]),
+            }
+            for chain in ("keyed", "unkeyed")
+        },
+        "keyed_vs_unkeyed": round(rates["keyed"] / rates["unkeyed"], 3),
+    }
+
+
+def bench_audit(writers: int, entries: int, compare: bool = False) -> dict[str, Any]:
+    if compare:
+        return compare_unkeyed(writers, entries)
+    return _bench_keyed(writers, entries)
+
+
+def _bench_keyed(writers: int, entries: int) -> dict[str, Any]:
     origin = f"bench:{uuid.uuid4().hex[:12]}"
     elapsed, threads = _run_writers(writers, entries, origin)
     sealed_by_writers = AuditEntry.objects.filter(origin=origin, seq__isnull=False).count()
@@ -112,6 +164,7 @@ def bench_audit(writers: int, entries: int) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "writers": writers,
         "entries": entries,
+        "chain": "keyed (HMAC-SHA256)",
         "seconds": round(elapsed, 3),
         "entries_per_second": round(entries / elapsed, 1),
         "write_latency_ms": distribution_ms([t for w in threads for t in w.latencies]),

@@ -7,6 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from amana.audit.checkpoint import (
+    CheckpointError,
+    parse_public_key,
+    public_key_text,
+    write_checkpoint,
+)
 from amana.audit.sealer import seal_pending
 from amana.audit.verify import Anchor, verify_log
 
@@ -33,13 +39,35 @@ class Command(BaseCommand):
             metavar="SEQ:HASH",
             help="a head printed by an earlier verify; detects entries cut off the end",
         )
-        commands.add_parser("seal", help="seal every committed entry still waiting")
+        verify.add_argument(
+            "--public-key",
+            metavar="BASE64",
+            help="the checkpoint public key (`amana audit public-key`); default: derived from "
+            "AMANA_CHECKPOINT_SIGNING_KEY",
+        )
+        commands.add_parser(
+            "seal", help="seal every committed entry still waiting, then write a checkpoint"
+        )
+        commands.add_parser("public-key", help="print the checkpoint signature public key")
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         if subcommand == "seal":
-            self.stdout.write(f"sealed {seal_pending(wait=True)} entries")
+            sealed = seal_pending(wait=True)
+            checkpoint = write_checkpoint()
+            where = f", checkpoint {checkpoint.seq}:{checkpoint.chain_hash}" if checkpoint else ""
+            self.stdout.write(f"sealed {sealed} entries{where}")
             return
-        report = verify_log(seal=not options["no_seal"], anchor=options["anchor"])
+        if subcommand == "public-key":
+            self.stdout.write(public_key_text())
+            return
+        try:
+            public = parse_public_key(options["public_key"]) if options["public_key"] else None
+        except CheckpointError as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(2) from exc
+        report = verify_log(
+            seal=not options["no_seal"], anchor=options["anchor"], public_key=public
+        )
         if not report.intact:
             self.stderr.write(report.describe())
             raise SystemExit(1)

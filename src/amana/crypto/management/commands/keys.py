@@ -15,7 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from amana.audit.log import write_entry
+from amana.crypto.keycheck import KeyReport, reads_check_value, sample_data
 from amana.crypto.keys import keyring, new_field_key_entry, new_key_material
+from amana.crypto.models import KeyCheck
 from amana.crypto.rotation import (
     NOT_ENCRYPTED,
     ModelRotation,
@@ -96,13 +98,43 @@ class Command(BaseCommand):
         return f"{result.label}: {result.rewritten} values re-encrypted under {active}"
 
     def status(self) -> None:
+        """Per key id: stored values, whether the configured key reads its check value, and
+        how many of a sample of real values it decrypts. Exit 2 if a key reads neither."""
         ring = keyring()
         counts = census()
+        checks = dict(KeyCheck.objects.values_list("key_id", "check_value"))
+        sample = sample_data(ring)
         self.stdout.write(f"active key: {ring.active}")
+        wrong = []
         for key_id in [*ring.keys, *sorted(set(counts) - set(ring.keys))]:
-            self.stdout.write(
+            line = (
                 f"{key_id}{_status_note(key_id, ring.active, ring.keys)}: {counts[key_id]} values"
             )
+            if key_id in ring.keys:
+                line += _read_note(key_id, ring, checks, sample)
+                check_fails = key_id in checks and not reads_check_value(
+                    ring, key_id, checks[key_id]
+                )
+                if check_fails or key_id in sample.failures:
+                    wrong.append(key_id)
+            self.stdout.write(line)
+        if wrong:
+            raise CommandError(
+                f"key {', '.join(wrong)} does not read the data stored under its id", returncode=2
+            )
+
+
+def _read_note(key_id: str, ring: Any, checks: Mapping[str, str], sample: KeyReport) -> str:
+    if key_id not in checks:
+        check = "no check value yet"
+    elif reads_check_value(ring, key_id, checks[key_id]):
+        check = "check value OK"
+    else:
+        check = "WRONG KEY: cannot read its check value"
+    tried = sample.tried.get(key_id, 0)
+    read = sample.read.get(key_id, 0)
+    data = f"reads {read} of {tried} sampled values" if tried else "no stored values to sample"
+    return f"; {check}; {data}"
 
 
 def _status_note(key_id: str, active: str, configured: Mapping[str, bytes]) -> str:

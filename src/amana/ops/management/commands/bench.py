@@ -35,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--samples", type=_positive, default=200, help="cases: repetitions")
         parser.add_argument("--writers", type=_positive, help="threads (8; 2 on SQLite)")
         parser.add_argument("--entries", type=_positive, default=2000, help="entries in all")
+        parser.add_argument(
+            "--compare-unkeyed",
+            action="store_true",
+            help="audit: also measure the unkeyed SHA-256 chain, same writers, same run",
+        )
         parser.add_argument("--n", type=_positive, default=1000, help="referrals: timed sends")
         parser.add_argument("--warmup", type=int, default=20, help="referrals: untimed sends")
         parser.add_argument("--seed", type=int, default=7, help="referrals: the mix's seed")
@@ -63,7 +68,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2))
             return
         writers = options["writers"] or (8 if connection.vendor == "postgresql" else 2)
-        result = bench_audit(writers, options["entries"])
+        result = bench_audit(writers, options["entries"], options["compare_unkeyed"])
         self.stdout.write(json.dumps(result, indent=2))
 
     def _fail(self, message: str) -> NoReturn:
