@@ -17,6 +17,8 @@ USAGE = """usage: amana COMMAND [ARGS]
   migrate                       create or update the database
   demo                          load the demo agencies, users and data (idempotent)
   audit verify|seal             check the audit chain / seal pending entries
+  backup FILE                   back up the database to a new FILE (keys are not in it)
+  restore FILE                  restore a backup into an empty database
   keys generate|rotate|status   new field key / re-encrypt under the active key / inventory
   import_data lookups FILE --kind KIND | locations FILE
                                 import lookup lists and the location hierarchy (CSV, HXL)
