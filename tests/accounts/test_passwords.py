@@ -221,3 +221,20 @@ def test_the_current_password_is_not_guessed_on_the_change_page(client, make_use
     assert _change(client, password).status_code == 429
     user.refresh_from_db()
     assert user.check_password(password)
+
+
+@pytest.mark.parametrize("typed", [" spaced password ", "  leading", "trailing  "])
+def test_a_password_form_keeps_the_password_exactly_as_typed(typed):
+    from amana.accounts.forms import LoginForm
+
+    form = LoginForm({"username": "someone", "password": typed})
+    assert form.is_valid()
+    assert form.cleaned_data["password"] == typed
+
+
+def test_denied_twin_spaces_are_part_of_the_password():
+    from amana.accounts.forms import LoginForm
+
+    form = LoginForm({"username": "someone", "password": " secret "})
+    assert form.is_valid()
+    assert form.cleaned_data["password"] != "secret"

@@ -15,6 +15,7 @@ class LoginForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -33,6 +34,7 @@ class ReauthenticateForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
@@ -43,17 +45,20 @@ class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     new_password = forms.CharField(
         label=_("New password"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters, not a common password, not only digits."),
     )
     new_password_again = forms.CharField(
         label=_("New password again"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -65,6 +70,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password"),
         max_length=256,
+        strip=False,  # a password is checked exactly as typed, spaces included
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     roles = forms.MultipleChoiceField(
