@@ -84,6 +84,9 @@ def test_production_names_the_missing_setting(tmp_path, missing):
         ("AMANA_TRUSTED_PROXY", "proxy.internal", "the one IP address of your TLS proxy"),
         ("AMANA_SESSION_MAX_HOURS", "0", "whole number of hours"),
         ("AMANA_SESSION_MAX_HOURS", "12h", "whole number of hours"),
+        ("AMANA_REPLICA_DATABASE_URL", "sqlite:///x.db", "postgresql:// URL"),
+        ("AMANA_REPLICA_MAX_LAG", "0", "whole number of seconds"),
+        ("AMANA_REPLICA_MAX_LAG", "30s", "whole number of seconds"),
     ],
 )
 def test_malformed_settings_are_named(tmp_path, name, value, fragment):
@@ -112,3 +115,20 @@ def test_proxy_and_session_lifetime_are_read(tmp_path):
 def test_two_factor_may_be_off_outside_production(tmp_path):
     config = load({"AMANA_VAR_DIR": str(tmp_path), "AMANA_REQUIRE_2FA": "false"})
     assert not config.require_2fa
+
+
+def test_replica_is_optional_and_its_lag_bound_read(tmp_path):
+    assert load(_production(tmp_path)).replica_database_url == ""
+    assert load(_production(tmp_path)).replica_max_lag == 30
+    url = "postgresql://amana:pw@replica.example.org:5432/amana"
+    config = load(
+        _production(tmp_path, AMANA_REPLICA_DATABASE_URL=url, AMANA_REPLICA_MAX_LAG="10")
+    )
+    assert config.replica_database_url == url and config.replica_max_lag == 10
+    assert url not in repr(config)
+
+
+def test_replica_refused_without_a_postgresql_primary(tmp_path):
+    url = "postgresql://amana:pw@replica.example.org:5432/amana"
+    with pytest.raises(ConfigError, match="AMANA_REPLICA_DATABASE_URL: a replica needs"):
+        load({"AMANA_VAR_DIR": str(tmp_path), "AMANA_REPLICA_DATABASE_URL": url})

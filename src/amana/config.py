@@ -21,6 +21,7 @@ KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
 KEY_BYTES = 32
 EXCEPTIONAL_DAYS = 7
 SESSION_MAX_HOURS = 12
+REPLICA_MAX_LAG = 30
 
 
 class ConfigError(Exception):
@@ -53,6 +54,10 @@ class Config:
     trusted_proxy: str = ""
     # Absolute session lifetime: a session ends this many hours after log-in, active or not.
     session_max_hours: int = SESSION_MAX_HOURS
+    # A streaming replica that reports and dashboards may read from ("" = none: all reads on
+    # the primary), and how far behind it may be, in seconds, before they fall back to it.
+    replica_database_url: str = field(default="", repr=False)
+    replica_max_lag: int = REPLICA_MAX_LAG
 
     @property
     def production(self) -> bool:
@@ -120,6 +125,18 @@ def _database_url(environ: dict[str, str], var_dir: Path) -> str:
         raise ConfigError(
             f"DATABASE_URL: expected a sqlite:/// or postgresql:// URL, got scheme {scheme!r}"
         )
+    return url
+
+
+def _replica_url(environ: dict[str, str]) -> str:
+    url = environ.get("AMANA_REPLICA_DATABASE_URL", "").strip()
+    if url and urlparse(url).scheme not in ("postgres", "postgresql"):
+        raise ConfigError(
+            "AMANA_REPLICA_DATABASE_URL: expected a postgresql:// URL of a streaming replica, "
+            f"got scheme {urlparse(url).scheme!r}"
+        )
+    if url and urlparse(_database_url(environ, Path())).scheme == "sqlite":
+        raise ConfigError("AMANA_REPLICA_DATABASE_URL: a replica needs DATABASE_URL on PostgreSQL")
     return url
 
 
@@ -272,5 +289,9 @@ def load(environ: dict[str, str] | None = None) -> Config:
         trusted_proxy=_trusted_proxy(env_map),
         session_max_hours=_positive_int(
             env_map, "AMANA_SESSION_MAX_HOURS", SESSION_MAX_HOURS, unit="hours"
+        ),
+        replica_database_url=_replica_url(env_map),
+        replica_max_lag=_positive_int(
+            env_map, "AMANA_REPLICA_MAX_LAG", REPLICA_MAX_LAG, unit="seconds"
         ),
     )

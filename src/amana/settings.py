@@ -59,6 +59,18 @@ DATABASES = {"default": _database(CONFIG.database_url)}
 if CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test process, so parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# Reports and dashboards read from a streaming replica when one is configured; every write
+# and every other read goes to the primary (amana.core.dbrouter, docs/deployment.md). Under
+# the tests on PostgreSQL, "replica" is a second, separate test database that only tests
+# asking for it create, and that reads are routed to only where a test turns routing on.
+if CONFIG.replica_database_url:
+    DATABASES["replica"] = _database(CONFIG.replica_database_url)
+elif CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _replica_test_name = f"test_{DATABASES['default']['NAME']}_replica_{os.getpid()}"
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": _replica_test_name}}
+AMANA_READ_REPLICA = "replica" if CONFIG.replica_database_url else ""
+AMANA_REPLICA_MAX_LAG = CONFIG.replica_max_lag
+DATABASE_ROUTERS = ["amana.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
