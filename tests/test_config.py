@@ -121,9 +121,7 @@ def test_replica_is_optional_and_its_lag_bound_read(tmp_path):
     assert load(_production(tmp_path)).replica_database_url == ""
     assert load(_production(tmp_path)).replica_max_lag == 30
     url = "postgresql://amana:pw@replica.example.org:5432/amana"
-    config = load(
-        _production(tmp_path, AMANA_REPLICA_DATABASE_URL=url, AMANA_REPLICA_MAX_LAG="10")
-    )
+    config = load(_production(tmp_path, AMANA_REPLICA_DATABASE_URL=url, AMANA_REPLICA_MAX_LAG="10"))
     assert config.replica_database_url == url and config.replica_max_lag == 10
     assert url not in repr(config)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-DJANGO_FREE = {"check": "amana.protocol.cli"}
+DJANGO_FREE = {"check": "amana.protocol.cli", "scaleout": "amana.ops.scaleout.cli"}
 USAGE = """usage: amana COMMAND [ARGS]
 
   serve [--host H] [--port P]   run the web app (waitress)
@@ -25,8 +25,9 @@ USAGE = """usage: amana COMMAND [ARGS]
   seed --cases N --seed S       synthetic multi-agency cases for benchmarks
   protocol load FILE | list     store a protocol version / list stored protocols
   check --protocol FILE REQ     decide one sharing request (no database needed)
-  bench audit|cases|referrals|decisions
+  bench audit|cases|referrals|decisions|load
                                 benchmarks (JSON on stdout)
+  scaleout start|status|stop    primary + replica, 2 app processes, proxy, worker on loopback
   manage ARGS...                any Django management command
 """
 

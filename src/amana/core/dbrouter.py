@@ -11,9 +11,11 @@ idempotency keys) are always read on the primary.
 
 Staleness bound: a figure on a report is at most `AMANA_REPLICA_MAX_LAG` seconds older than
 the primary's data, plus `CHECK_EVERY` seconds during which a lag measurement is reused (a
-replica that falls behind is noticed within that time). The lag is measured on the replica:
-zero when it has replayed everything it received from a primary it is streaming from, else
-the time since the last transaction it replayed (`pg_last_xact_replay_timestamp()`).
+replica that falls behind is noticed within that time). The lag: zero when the replica has
+replayed the primary's WAL up to the position the primary reported just before
+(`pg_current_wal_lsn()` on the primary, `pg_last_wal_replay_lsn()` on the replica), else the
+time since the last transaction it replayed (`pg_last_xact_replay_timestamp()`). Neither
+needs a privilege beyond connecting.
 """
 
 from __future__ import annotations
@@ -38,21 +40,27 @@ _reads_from: ContextVar[str] = ContextVar("amana_reads_from", default="")
 _checked: dict[str, tuple[float, bool]] = {}  # alias -> (monotonic time, fresh enough)
 _check_lock = threading.Lock()
 
+PRIMARY_LSN_SQL = "SELECT pg_current_wal_lsn()::text"
+# On the replica, given the primary's position a moment ago: 0 when not a standby or when it
+# has replayed up to that position, else seconds since the last transaction it replayed.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
-         AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0
+    WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 'Infinity')
 END
 """
 
 
 def replica_lag(alias: str) -> float:
-    """Seconds the replica under `alias` is behind its primary (0 for a database that is not
-    a standby). Raises DatabaseError when it cannot be asked."""
+    """Seconds the replica under `alias` is behind the primary: 0 when it has replayed
+    everything the primary had written when asked (or is no standby at all), else the age of
+    the last transaction it replayed. Raises DatabaseError when either cannot be asked."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(PRIMARY_LSN_SQL)
+        position = cursor.fetchone()
     with connections[alias].cursor() as cursor:
-        cursor.execute(LAG_SQL)
+        cursor.execute(LAG_SQL, [position[0] if position else "0/0"])
         row = cursor.fetchone()
     return float(row[0]) if row and row[0] is not None else float("inf")
 
