@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         from amana.protocol.bench import main as bench_decisions
 
         return int(bench_decisions(args[2:]))
+    if command == "bench" and len(args) > 1 and args[1] == "load":
+        from amana.ops.bench.load.outer import main as bench_load
+
+        return bench_load(args[2:], _run_django)
     if command == "manage":
         return _run_django(args[1:])
     return _run_django(args)

@@ -85,7 +85,7 @@ def test_scaleout_serves_through_the_proxy_and_stops_cleanly(scaleout):
     for _attempt in range(3):  # each log-in writes an audit entry, round robin over both
         session = _login(base)
         assert session.get(f"{base}cases/", timeout=30).status_code == 200
-    answered = {line.split()[1] for line in (scaleout / "logs" / "access.log").open()}
+    answered = {line.split("|")[1] for line in (scaleout / "logs" / "access.log").open()}
     assert len(answered) == 2, answered  # both app processes served and wrote
 
     verified = amana("audit", "verify", env=env)

@@ -18,8 +18,10 @@ from pathlib import Path
 from amana.ops.scaleout.postgres import ScaleOutError, pid_alive
 
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+# "|"-separated (the URI last): a request nginx passed on to a second process after the first
+# failed lists both addresses in $upstream_addr, ", "-separated.
 LOG_FORMAT = (
-    '$msec $upstream_addr $status $request_time $upstream_response_time "$request_method $uri"'
+    "$msec|$upstream_addr|$status|$request_time|$upstream_response_time|$request_method $uri"
 )
 TEMP_DIRS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from amana.ops.bench.audit import bench_audit
 
-TARGETS = ("audit", "cases", "referrals")
+TARGETS = ("audit", "cases", "referrals", "load")
 
 
 def _positive(text: str) -> int:
@@ -26,7 +26,7 @@ def _positive(text: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks (JSON on stdout). Targets: audit, cases, referrals"
+        "Benchmarks (JSON on stdout). Targets: audit, cases, referrals, load"
         " (`decisions` runs without Django)."
     )
 
@@ -42,11 +42,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--n", type=_positive, default=1000, help="referrals: timed sends")
         parser.add_argument("--warmup", type=int, default=20, help="referrals: untimed sends")
-        parser.add_argument("--seed", type=int, default=7, help="referrals: the mix's seed")
+        parser.add_argument("--seed", type=int, default=7, help="referrals, load: the seed")
+        parser.add_argument("--users", type=_positive, default=200, help="load: simulated staff")
+        parser.add_argument("--duration", type=_positive, default=300, help="load: seconds")
+        parser.add_argument("--ramp", type=_positive, default=120, help="load: ramp-up seconds")
+        parser.add_argument("--kill-at", type=_positive, help="load: second of the -9 kill")
+        parser.add_argument("--no-kill", action="store_true", help="load: kill nothing")
+        parser.add_argument(
+            "--cases", type=_positive, default=50_000, help="load: seeded when there are none"
+        )
 
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target not in TARGETS:
-            self._fail(f"unknown target {target!r}: expected audit, cases, referrals or decisions")
+            self._fail(
+                f"unknown target {target!r}: expected audit, cases, referrals, load or decisions"
+            )
         if settings.AMANA_ENV == "production":
             self._fail("bench audit writes permanent audit entries; run it on a scratch database")
         if target == "cases":
@@ -57,6 +67,9 @@ class Command(BaseCommand):
             except LookupError as exc:
                 self._fail(str(exc))
             self.stdout.write(json.dumps(result, indent=2))
+            return
+        if target == "load":
+            self._load(options)
             return
         if target == "referrals":
             from amana.ops.bench.referrals import bench_referrals
@@ -69,6 +82,24 @@ class Command(BaseCommand):
             return
         writers = options["writers"] or (8 if connection.vendor == "postgresql" else 2)
         result = bench_audit(writers, options["entries"], options["compare_unkeyed"])
+        self.stdout.write(json.dumps(result, indent=2))
+
+    def _load(self, options: dict[str, Any]) -> None:
+        from amana.ops.bench.load.run import LoadOptions, bench_load
+
+        load = LoadOptions(
+            users=options["users"],
+            duration=options["duration"],
+            ramp=min(options["ramp"], options["duration"]),
+            kill_at=options["kill_at"],
+            kill=not options["no_kill"],
+            cases=options["cases"],
+            seed=options["seed"],
+        )
+        try:
+            result = bench_load(load, say=self.stderr.write)
+        except LookupError as exc:
+            self._fail(str(exc))
         self.stdout.write(json.dumps(result, indent=2))
 
     def _fail(self, message: str) -> NoReturn:
