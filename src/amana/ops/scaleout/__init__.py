@@ -18,9 +18,9 @@ none of the caller's own Amana settings are passed on. The keys are generated on
 DIR/var and shared by every process.
 
 `stop` ends everything it started — proxy, supervisor and its programs, replica, primary —
-and removes the directory (`--keep-data` keeps the two database clusters, which the next
-`start` on the same directory reuses). A loopback tool for trying and measuring the layout;
-docs/deployment.md describes the same layout on real machines.
+and removes the directory (`--keep-data` keeps the two database clusters and the keys under
+var/, which the next `start` on the same directory reuses). A loopback tool for trying and
+measuring the layout; docs/deployment.md describes the same layout on real machines.
 
 Nothing here imports Django: the parts are separate processes.
 """

@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-install", action="store_true", help="start: never apt-get install nginx"
     )
-    parser.add_argument("--keep-data", action="store_true", help="stop: keep the database clusters")
+    parser.add_argument(
+        "--keep-data", action="store_true", help="stop: keep the database clusters and their keys"
+    )
     return parser
 
 

@@ -221,7 +221,8 @@ def _signal(pid: int | None, signum: int) -> None:
 
 
 def stop(root: Path, *, keep_data: bool = False, say: Say = _quiet) -> list[int]:
-    """Stop everything and remove the directory (the databases stay with `keep_data`).
+    """Stop everything and remove the directory (with `keep_data`, the databases and the
+    keys under var/ stay).
     Returns the process ids still alive afterwards (none, when the stop was clean)."""
     layout = Layout(root)
     leftovers = stop_processes(layout, say)
@@ -257,7 +258,7 @@ def _remove(layout: Layout, keep_data: bool) -> None:
         postgres.remove_tree(layout.root)
         return
     for child in layout.root.iterdir():
-        if child != layout.pg:
+        if child not in (layout.pg, layout.var):  # the data, and the keys it is sealed with
             if child.is_dir():
                 postgres.remove_tree(child)
             else:
