@@ -117,3 +117,26 @@ def test_bench_load_outside_the_scale_out_exits_2(capsys, monkeypatch):
         call_command("bench", "load", "--users", "2")
     assert stop.value.code == 2
     assert "amana bench load" in capsys.readouterr().err
+
+
+def test_cpu_per_request_is_the_app_processes_time_over_the_requests_they_served():
+    per_process = {
+        "app1": {"requests": 300},
+        "app2": {"requests": 700},
+        "passed_on_by_proxy": 4,
+    }
+    used = {"app1": 12.0, "app2": 28.0, "primary": 10.0, "replica": 1.0}
+    result = figures.cpu_figures(used, per_process, seconds=100)
+    assert result["app_ms_per_request"] == 40.0 and result["primary_ms_per_request"] == 10.0
+    assert result["cores_busy"]["app2"] == 0.28
+
+
+def test_cpu_meter_counts_a_running_process_and_skips_missing_ones():
+    import os
+
+    from amana.ops.bench.load.cpu import CpuMeter
+
+    meter = CpuMeter()
+    for _sample in range(2):
+        meter.sample({"me": os.getpid(), "gone": None}, with_children=set())
+    assert set(meter.seconds()) <= {"me"} and all(v >= 0 for v in meter.seconds().values())

@@ -172,3 +172,20 @@ def write_check(
         for t in kinds.values()
     )
     return result
+
+
+def cpu_figures(
+    used: dict[str, float], per_process: dict[str, Any], seconds: float
+) -> dict[str, Any]:
+    """CPU seconds of each part, its share of one core over the run, and what one request
+    cost the app processes and the primary on average: the sizing figures."""
+    served = sum(v["requests"] for k, v in per_process.items() if isinstance(v, dict))
+    apps = sum(t for name, t in used.items() if name.startswith("app"))
+    return {
+        "seconds": used,
+        "cores_busy": {name: round(t / seconds, 2) for name, t in used.items()} if seconds else {},
+        "app_ms_per_request": round(apps * 1000 / served, 1) if served else None,
+        "primary_ms_per_request": round(used.get("primary", 0) * 1000 / served, 1)
+        if served
+        else None,
+    }

@@ -28,6 +28,7 @@ from amana.audit.verify import verify_log
 from amana.caseforms.models import FormRecord
 from amana.cases.models import Case
 from amana.ops.bench.load import figures
+from amana.ops.bench.load.cpu import CpuMeter
 from amana.ops.bench.load.plan import caseload_for, make_plan
 from amana.ops.scaleout.layout import Layout, clean_environ
 from amana.ops.seed import run_seed
@@ -35,6 +36,7 @@ from amana.referrals.models import Referral
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 KILLED = "app1"
+DATABASES = ("primary", "replica")
 
 
 @dataclass(frozen=True)
@@ -71,24 +73,41 @@ def _healthy(port: int) -> bool:
         return False
 
 
-class Killer(threading.Thread):
-    """Kills the first app process at `at` (epoch seconds) and times its return; samples the
-    load average meanwhile."""
+def _postmaster(layout: Layout, name: str) -> int | None:
+    try:
+        return int((layout.pg / name / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
-    def __init__(self, layout: Layout, port: int, at: float | None, until: float) -> None:
+
+class Watcher(threading.Thread):
+    """Kills the first app process at `at` (epoch seconds) and times its return; samples the
+    load average and the CPU time of the app processes and databases meanwhile."""
+
+    def __init__(self, layout: Layout, state: dict[str, Any], at: float | None, until: float):
         super().__init__(daemon=True)
-        self.layout, self.port, self.at, self.until = layout, port, at, until
+        self.layout, self.at, self.until = layout, at, until
+        self.port = state["app_ports"][0]
+        self.programs = list(state["programs"])
         self.killed_at: float | None = None
         self.killed_pid: int | None = None
         self.back_after: float | None = None
         self.load: list[float] = []
+        self.cpu = CpuMeter()
+
+    def _sample_cpu(self) -> None:
+        groups = {name: self.layout.pid_of(name) for name in self.programs}
+        groups |= {name: _postmaster(self.layout, name) for name in DATABASES}
+        self.cpu.sample(groups, with_children=set(DATABASES))
 
     def run(self) -> None:
         while time.time() < self.until:
             self.load.append(os.getloadavg()[0])
+            self._sample_cpu()
             if self.at is not None and self.killed_at is None and time.time() >= self.at:
                 self._kill()
             time.sleep(1.0)
+        self._sample_cpu()
 
     def _kill(self) -> None:
         self.killed_pid = self.layout.pid_of(KILLED)
@@ -101,6 +120,7 @@ class Killer(threading.Thread):
                 self.back_after = round(time.time() - self.killed_at, 2)
                 return
             time.sleep(0.1)
+            self._sample_cpu()
 
 
 def _run_locust(layout: Layout, state: dict[str, Any], options: LoadOptions, plan: Path) -> Path:
@@ -155,8 +175,7 @@ def bench_load(options: LoadOptions, say: Callable[[str], None]) -> dict[str, An
     before = counts()
     began = time.time()
     kill_at = began + options.kill_second if options.kill else None
-    port = state["app_ports"][0]
-    killer = Killer(layout, port, kill_at, began + options.duration)
+    killer = Watcher(layout, state, kill_at, began + options.duration)
     killer.start()
     say(f"locust: {options.users} users for {options.duration} s, ramp {options.ramp} s")
     records_file = _run_locust(layout, state, options, plan_file)
@@ -176,7 +195,7 @@ def _result(  # noqa: PLR0917 - one call, every part of the run
     options: LoadOptions,
     seeded: dict[str, Any],
     window: tuple[float, float],
-    killer: Killer,
+    killer: Watcher,
     records_file: Path,
     before: dict[str, int],
     after: dict[str, int],
@@ -199,6 +218,7 @@ def _result(  # noqa: PLR0917 - one call, every part of the run
     )
     writes["form_records"]["confirmed_ids_missing"] = len(set(form_ids) - stored)
     load = killer.load or [0.0]
+    per_process = figures.process_figures(rows, names, seconds)
     return {
         "target": "load",
         "database": seeded,
@@ -212,7 +232,8 @@ def _result(  # noqa: PLR0917 - one call, every part of the run
         "worker": state.get("worker", False),
         "env": "AMANA_ENV=demo (HTTP on loopback, production PBKDF2 hasher, no second factor)",
         **requests,
-        "per_process": figures.process_figures(rows, names, seconds),
+        "per_process": per_process,
+        "cpu": figures.cpu_figures(killer.cpu.seconds(), per_process, seconds),
         "kill": {
             "process": KILLED,
             "pid": killer.killed_pid,
