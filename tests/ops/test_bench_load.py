@@ -126,9 +126,11 @@ def test_cpu_per_request_is_the_app_processes_time_over_the_requests_they_served
         "passed_on_by_proxy": 4,
     }
     used = {"app1": 12.0, "app2": 28.0, "primary": 10.0, "replica": 1.0}
-    result = figures.cpu_figures(used, per_process, seconds=100)
+    result = figures.cpu_figures(used, per_process, seconds=100, logins=10, login_hash_ms=500)
     assert result["app_ms_per_request"] == 40.0 and result["primary_ms_per_request"] == 10.0
     assert result["cores_busy"]["app2"] == 0.28
+    # 10 log-ins hashed for 5 s of the 40; the other 980 requests cost the remaining 35 s
+    assert result["app_ms_per_request_without_logins"] == round(35_000 / 980, 1)
 
 
 def test_cpu_meter_counts_a_running_process_and_skips_missing_ones():

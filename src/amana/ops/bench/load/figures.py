@@ -175,16 +175,29 @@ def write_check(
 
 
 def cpu_figures(
-    used: dict[str, float], per_process: dict[str, Any], seconds: float
+    used: dict[str, float],
+    per_process: dict[str, Any],
+    seconds: float,
+    *,
+    logins: int = 0,
+    login_hash_ms: float = 0.0,
 ) -> dict[str, Any]:
     """CPU seconds of each part, its share of one core over the run, and what one request
-    cost the app processes and the primary on average: the sizing figures."""
-    served = sum(v["requests"] for k, v in per_process.items() if isinstance(v, dict))
+    cost the app processes and the primary on average: the sizing figures. A log-in's
+    password hash is counted apart (`login_hash_ms`, measured once in this process): the
+    requests of the mix cost the rest."""
+    served = sum(v["requests"] for v in per_process.values() if isinstance(v, dict))
     apps = sum(t for name, t in used.items() if name.startswith("app"))
+    hashing = logins * login_hash_ms / 1000
+    other = max(0, served - 2 * logins)  # each log-in is two requests: the page and the post
     return {
         "seconds": used,
         "cores_busy": {name: round(t / seconds, 2) for name, t in used.items()} if seconds else {},
         "app_ms_per_request": round(apps * 1000 / served, 1) if served else None,
+        "login_hash_ms": round(login_hash_ms, 1),
+        "app_ms_per_request_without_logins": round((apps - hashing) * 1000 / other, 1)
+        if other
+        else None,
         "primary_ms_per_request": round(used.get("primary", 0) * 1000 / served, 1)
         if served
         else None,
