@@ -105,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return int(bench_decisions(args[2:]))
     if command == "bench" and len(args) > 1 and args[1] == "load":
-        from amana.ops.bench.load.outer import main as bench_load
+        # The scale-out first (no Django), then `bench load` inside it (amana.ops.bench.load).
+        from importlib import import_module
 
-        return bench_load(args[2:], _run_django)
+        outer = import_module("amana.ops.bench.load.outer")
+        return int(outer.main(args[2:], _run_django))
     if command == "manage":
         return _run_django(args[1:])
     return _run_django(args)
