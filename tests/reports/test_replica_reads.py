@@ -100,6 +100,28 @@ def test_an_unreachable_replica_is_not_read(supervisor, routed, monkeypatch):
     assert audited_report(supervisor).open_cases.value == ON_PRIMARY
 
 
+def test_a_read_failing_on_the_replica_is_read_again_on_the_primary(
+    supervisor, routed, monkeypatch
+):
+    from django.db import OperationalError
+
+    from amana.reports import access
+
+    counted, tried = access._counted, []
+
+    def cancelled_on_the_replica(actor):
+        tried.append(dbrouter._reads_from.get() or "primary")  # where reads are routed now
+        if tried[-1] == "replica":
+            raise OperationalError("canceling statement due to conflict with recovery")
+        return counted(actor)
+
+    monkeypatch.setattr(access, "_counted", cancelled_on_the_replica)
+    assert audited_report(supervisor).open_cases.value == ON_PRIMARY
+    assert tried == ["replica", "primary"]
+    assert dbrouter.replica_alias() == "default"  # stale until the next measurement
+    assert _reports("default") == 1
+
+
 def test_report_page_reads_the_replica(client, supervisor, password, routed):
     client.login(username=supervisor.username, password=password)
     with CaptureQueriesContext(connections["replica"]) as replica:

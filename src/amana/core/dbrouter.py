@@ -1,7 +1,8 @@
 """Reports and dashboards read from a streaming replica; everything else uses the primary.
 
-Reads go to the replica only inside `replica_reads()`, which the report pages (and any
-dashboard of aggregates) wrap around their counting, and only when a replica is configured
+Reads go to the replica only inside `replica_reads()` (or `on_replica`, which reads again on
+the primary when a read fails on the replica), which the report pages (and any dashboard of
+aggregates) wrap around their counting, and only when a replica is configured
 (`AMANA_REPLICA_DATABASE_URL`) and fresh enough: at most `AMANA_REPLICA_MAX_LAG` seconds
 (30 by default) behind the primary. Otherwise, and whenever the replica cannot be reached, the
 same reads go to the primary. Every write goes to the primary, inside the block too: the
@@ -23,15 +24,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 REPLICA = "replica"  # the alias of the replica in DATABASES (settings.py)
 CHECK_EVERY = 5.0  # seconds a lag measurement is reused by this process
 PRIMARY_ONLY_APPS = frozenset({"audit", "sessions", "idempotency"})
@@ -108,6 +110,22 @@ def replica_reads() -> Iterator[str]:
         yield _reads_from.get()
     finally:
         _reads_from.reset(token)
+
+
+def on_replica(read: Callable[[], T]) -> T:
+    """`read()` inside `replica_reads()`; if it fails on the replica (gone since the last lag
+    measurement, or a query cancelled by the replay), once more on the primary, and the
+    replica counts as stale until the next measurement."""
+    with replica_reads() as alias:
+        if alias == DEFAULT_DB_ALIAS:
+            return read()
+        try:
+            return read()
+        except DatabaseError:
+            logger.warning("a read failed on replica %r: read again from the primary", alias)
+            with _check_lock:
+                _checked[alias] = (time.monotonic(), False)
+    return read()
 
 
 class ReplicaRouter:

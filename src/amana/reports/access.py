@@ -17,7 +17,7 @@ from amana.accounts.roles import Perm
 from amana.audit.log import write_entry, write_read_entry
 from amana.audit.models import Outcome
 from amana.cases.models import Case
-from amana.core.dbrouter import replica_reads
+from amana.core.dbrouter import on_replica
 from amana.protocols.access import engine_protocol
 from amana.protocols.models import ProtocolVersion
 from amana.reports.tables import Disclosure, Report, build_report
@@ -62,6 +62,11 @@ def disclosure_rules() -> Disclosure:
     return Disclosure(min_cell, frozenset(percent_only), references)
 
 
+def _counted(actor: User) -> tuple[Disclosure, Report]:
+    rules = disclosure_rules()
+    return rules, build_report(report_scope(actor), rules)
+
+
 def audited_report(actor: User, *, download: bool = False, origin: str = "") -> Report:
     """The report of the actor's agency, its view or download written to the audit log."""
     action = DOWNLOAD if download else VIEW
@@ -77,9 +82,7 @@ def audited_report(actor: User, *, download: bool = False, origin: str = "") -> 
         raise NotAllowed(Perm.REPORT_VIEW.value)
     # Counted on the replica when there is a fresh one (amana.core.dbrouter); the audit
     # entry is a write, on the primary, after the counting.
-    with replica_reads():
-        rules = disclosure_rules()
-        report = build_report(report_scope(actor), rules)
+    rules, report = on_replica(lambda: _counted(actor))
     with transaction.atomic():
         write_entry(
             actor=actor,
