@@ -217,7 +217,7 @@ if CONFIG.production:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STORAGES["staticfiles"]["BACKEND"] = "amana.core.staticstorage.GzipManifestStaticFilesStorage"
 
 if CONFIG.trusted_proxy:
     # Believe X-Forwarded-Proto only when a trusted proxy is configured. `amana serve` also
