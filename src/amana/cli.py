@@ -53,6 +53,19 @@ def _touches_data(argv: list[str]) -> bool:
     return argv[0] in DATA_COMMANDS
 
 
+# Commands that change the schema or rewrite what the app role may not: they connect as the owner
+# role (AMANA_MIGRATE_DATABASE_URL) on PostgreSQL; every other command as the app role.
+OWNER_COMMANDS = frozenset({"migrate", "restore", "flush"})
+
+
+def _runs_as_owner(argv: list[str]) -> bool:
+    if not argv:
+        return False
+    if argv[0] == "keys":
+        return len(argv) > 1 and argv[1] == "rotate"
+    return argv[0] in OWNER_COMMANDS
+
+
 def _keys_match_data() -> str | None:
     import django
 
@@ -67,8 +80,10 @@ def _keys_match_data() -> str | None:
 
 
 def _run_django(argv: list[str]) -> int:
-    from amana.config import ConfigError, load
+    from amana.config import ConfigError, connect_as_owner, load
 
+    if _runs_as_owner(argv):
+        connect_as_owner()
     try:
         load()
     except ConfigError as exc:

@@ -55,10 +55,24 @@ def _database(url: str) -> dict[str, Any]:
     }
 
 
-DATABASES = {"default": _database(CONFIG.database_url)}
+def _test_owner_credentials() -> dict[str, str] | None:
+    """Test runs with two roles only: the owner role's USER and PASSWORD, for what the app role
+    may not do to the test database (create, migrate and flush it; tests acting as someone who
+    holds the owner's rights). See `amana.core.db_roles.connected_as_owner`."""
+    if CONFIG.env != amana_config.ENV_TEST or CONFIG.as_owner or not CONFIG.migrate_database_url:
+        return None
+    owner = _database(CONFIG.migrate_database_url)
+    return {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
+
+
+# The owner role for the commands that change the schema or rewrite data, the app role for
+# everything else (docs/adr/0008-two-database-roles.md).
+DATABASES = {"default": _database(CONFIG.process_database_url)}
 if CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test process, so parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+AMANA_APP_DATABASE_ROLE = CONFIG.app_database_role
+AMANA_TEST_OWNER_CREDENTIALS = _test_owner_credentials()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
