@@ -181,6 +181,12 @@ def _migrate_database_url(
             f"{MIGRATE_URL}: only for PostgreSQL; with SQLite one connection does everything, "
             "unset it"
         )
+    _check_owner_url(raw, database_url)
+    return raw
+
+
+def _check_owner_url(raw: str, database_url: str) -> None:
+    """The owner URL names the same database as DATABASE_URL, with another, named role."""
     if urlparse(raw).scheme not in ("postgres", "postgresql"):
         raise ConfigError(
             f"{MIGRATE_URL}: expected a postgresql:// URL, got scheme {urlparse(raw).scheme!r}"
@@ -191,12 +197,17 @@ def _migrate_database_url(
             "name), with the owner role as its user"
         )
     owner = unquote(urlparse(raw).username or "")
-    if owner == unquote(urlparse(database_url).username or ""):
+    app = unquote(urlparse(database_url).username or "")
+    if not app:
+        raise ConfigError(
+            "DATABASE_URL: name the application's role as the URL's user when "
+            f"{MIGRATE_URL} is set (migrate grants that role its privileges)"
+        )
+    if owner == app:
         raise ConfigError(
             f"{MIGRATE_URL}: names the same role as DATABASE_URL ({owner or 'none'}); it must "
             "be the role that owns the tables, DATABASE_URL the application's role"
         )
-    return raw
 
 
 def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
