@@ -140,7 +140,8 @@ def owned_objects(connection: BaseDatabaseWrapper) -> list[str]:
     functions, schemas, the database. Empty for a proper app role."""
     with connection.cursor() as cursor:
         cursor.execute(OWNED_BY_CURRENT_ROLE)
-        return [str(row[0]) for row in cursor.fetchall()]
+        owned = [str(row[0]) for row in cursor.fetchall()]
+    return sorted(owned, key=lambda name: (not name.startswith("table "), name))
 
 
 def ownership_problem(connection: BaseDatabaseWrapper) -> str | None:
