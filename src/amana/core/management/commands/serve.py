@@ -22,6 +22,8 @@ from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from amana.core.signals import serving
+
 STAMP = ".amana-collected"
 PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-for"}
 
@@ -89,6 +91,9 @@ class Command(BaseCommand):
         proxy = proxy_options(settings.AMANA_TRUSTED_PROXY)
         if proxy:
             self.stdout.write(f"Trusting X-Forwarded-Proto/-For from {proxy['trusted_proxy']}")
+        for _receiver, line in serving.send(sender=self.__class__):
+            if line:
+                self.stdout.write(str(line))
         self.stdout.write(f"Amana is serving on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt, SystemExit):

@@ -1,0 +1,55 @@
+"""The worker's record of a failed attempt: the error procrastinate does not keep."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+from typing import Any
+
+from procrastinate.job_context import JobContext
+
+from amana.jobs.models import ERROR_MAX_CHARS
+
+logger = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> str:
+    """One line an operator can act on: the exception, its message, where it was raised."""
+    text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        text += f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})"
+    return " ".join(text.split())[:ERROR_MAX_CHARS]
+
+
+def will_retry(context: JobContext, exc: BaseException) -> bool:
+    """Whether procrastinate will try this job again after `exc` (its task's retry policy)."""
+    task = context.app.tasks.get(context.job.task_name)
+    strategy = task.retry_strategy if task else None
+    if strategy is None or not isinstance(exc, Exception):
+        return False
+    return strategy.get_retry_decision(exception=exc, job=context.job) is not None
+
+
+def record_failure(call_next: Any, context: JobContext, worker: Any) -> Any:
+    """Task middleware: run the job; if it raises, record the error, then let procrastinate
+    decide (retry or fail) as usual. Recording never hides the job's own exception."""
+    try:
+        return call_next()
+    except Exception as exc:
+        from amana.jobs.actions import do_record_job_failure
+
+        job = context.job
+        try:
+            do_record_job_failure(
+                job_id=job.id,
+                task_name=job.task_name,
+                attempt=job.attempts + 1,
+                final=not will_retry(context, exc),
+                error=describe(exc),
+                actor=None,
+            )
+        except Exception:
+            logger.exception("jobs: the failure of job %s was not recorded", job.id)
+        raise
