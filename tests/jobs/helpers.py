@@ -11,7 +11,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from amana.jobs.actions import do_record_job_failure
+from amana.jobs.actions.failures import do_record_job_failure
 from amana.jobs.queue import enqueue
 from amana.jobs.registry import job
 
@@ -45,8 +45,16 @@ def wipe_queue() -> None:
 def run_worker_until_idle() -> None:
     """A real procrastinate worker on the test database, with its own connections (as
     `amana worker` has): it runs every job that is due, then stops."""
-    with app.replace_connector(app.connector.get_worker_connector()):  # type: ignore[attr-defined]
-        app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    settings = connection.settings_dict  # shared by every thread's connection
+    max_age = settings["CONN_MAX_AGE"]
+    # The worker's job threads keep their Django connection for CONN_MAX_AGE after a job;
+    # here they close it at once, or the test database could not be dropped at the end.
+    settings["CONN_MAX_AGE"] = 0
+    try:
+        with app.replace_connector(app.connector.get_worker_connector()):  # type: ignore[attr-defined]
+            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    finally:
+        settings["CONN_MAX_AGE"] = max_age
 
 
 def jobs_named(task_name: str) -> list[ProcrastinateJob]:

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from amana.jobs import scheduler
-from amana.jobs.actions import requeue_failed_job
+from amana.jobs.actions.requeue import requeue_failed_job
 from amana.jobs.deadletters import dead_letters
 from amana.jobs.models import JobFailure
 from amana.jobs.queue import enqueue

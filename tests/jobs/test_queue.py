@@ -54,7 +54,7 @@ def test_a_job_enqueued_in_a_rolled_back_transaction_does_not_exist(empty_queue,
     assert [job.id for job in jobs_named("tests.touch")] == [kept]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # no test transaction around the call
 def test_enqueue_refuses_outside_a_transaction(tmp_path):
     with pytest.raises(RuntimeError, match="inside the action's transaction"):
         enqueue(touch, path=str(tmp_path / "x"))

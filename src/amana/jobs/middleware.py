@@ -9,6 +9,7 @@ from typing import Any
 
 from procrastinate.job_context import JobContext
 
+from amana.jobs.actions.failures import do_record_job_failure
 from amana.jobs.models import ERROR_MAX_CHARS
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ def record_failure(call_next: Any, context: JobContext, worker: Any) -> Any:
     try:
         return call_next()
     except Exception as exc:
-        from amana.jobs.actions import do_record_job_failure
-
         job = context.job
         try:
             do_record_job_failure(

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from procrastinate.tasks import Task
 
+from amana.jobs.actions.failures import do_record_job_failure
 from amana.jobs.middleware import describe
+from amana.jobs.registry import task_named
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +49,6 @@ def enqueue(task: Task[Any, Any, Any], **kwargs: Any) -> int | None:
 def run_in_process(task_name: str, kwargs: dict[str, Any]) -> bool:
     """Run one job now, in this process. Never raises: a failure is logged and recorded in
     the dead-letter list. True if the job succeeded."""
-    from amana.jobs.actions import do_record_job_failure
-    from amana.jobs.registry import task_named
-
     try:
         task_named(task_name)(**kwargs)
     except Exception as exc:

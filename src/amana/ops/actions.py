@@ -9,7 +9,7 @@ from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.core.errors import ActionError, NotAllowed
-from amana.jobs.actions import requeue_failed_job
+from amana.jobs.actions.requeue import requeue_failed_job
 from amana.ops import policy
 
 

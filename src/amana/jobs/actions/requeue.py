@@ -1,56 +1,17 @@
-"""The write path of the job machinery: a failed attempt recorded, a dead letter re-queued.
-
-`do_record_job_failure` is the system's own action (no person acts: `actor` is None); the
-administrator's "retry" is `amana.ops.actions.do_retry_job`, which asks the policy and calls
-`requeue_failed_job` in its transaction.
-"""
+"""A dead letter put back in the queue. The administrator's "retry" is
+`amana.ops.actions.do_retry_job`, which asks the policy and calls `requeue_failed_job` in its
+own transaction."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from amana.audit.log import write_entry
-from amana.audit.models import Outcome
 from amana.jobs.models import JobFailure
 from amana.jobs.queue import enqueue, in_process
 from amana.jobs.registry import task_named
-
-
-@transaction.atomic(durable=True)
-def do_record_job_failure(
-    *,
-    job_id: int | None,
-    task_name: str,
-    attempt: int,
-    final: bool,
-    error: str,
-    kwargs: dict[str, Any] | None = None,
-    actor: None = None,
-) -> JobFailure:
-    """One failed attempt of a job, with its error; `final`: no retry follows."""
-    failure = JobFailure.objects.create(
-        job_id=job_id,
-        task_name=task_name,
-        kwargs=kwargs or {},
-        attempt=attempt,
-        final=final,
-        error=error,
-    )
-    write_entry(
-        actor=actor,
-        action="job.fail",
-        object_type="job",
-        object_id=job_id if job_id is not None else f"in-process:{failure.pk}",
-        outcome=Outcome.ERROR,
-        origin="worker" if job_id is not None else "in-process",
-        details={"task": task_name, "attempt": attempt, "final": final},
-    )
-    return failure
 
 
 def requeue_failed_job(key: int) -> str:
