@@ -27,12 +27,13 @@ MONDAY = date(2026, 11, 9)
 def test_the_periodic_jobs_are_registered_with_their_schedules():
     assert periodic_jobs() == [
         Periodic("audit.seal", "* * * * *"),
+        Periodic("jobs.recover_stalled", "* * * * *"),
         Periodic("referrals.remind", "0 * * * *"),
     ]
     registered = {
         (task.task.name, task.cron) for task in app.periodic_registry.periodic_tasks.values()
     }
-    assert registered == {("audit.seal", "* * * * *"), ("referrals.remind", "0 * * * *")}
+    assert registered == {(job.name, job.cron) for job in periodic_jobs()}
     # A periodic job holds a lock named after it: two runs of it never overlap.
     assert app.tasks["audit.seal"].lock == "audit.seal"
     assert app.tasks["referrals.notify_recipient"].lock is None

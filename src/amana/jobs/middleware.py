@@ -7,7 +7,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from procrastinate.contrib.django import app
 from procrastinate.job_context import JobContext
+from procrastinate.jobs import Job
 
 from amana.jobs.actions.failures import do_record_job_failure
 from amana.jobs.models import ERROR_MAX_CHARS
@@ -24,13 +26,13 @@ def describe(exc: BaseException) -> str:
     return " ".join(text.split())[:ERROR_MAX_CHARS]
 
 
-def will_retry(context: JobContext, exc: BaseException) -> bool:
-    """Whether procrastinate will try this job again after `exc` (its task's retry policy)."""
-    task = context.app.tasks.get(context.job.task_name)
+def retries_after(job: Job, exc: BaseException) -> bool:
+    """Whether procrastinate tries `job` again after `exc` (its task's retry policy)."""
+    task = app.tasks.get(job.task_name)
     strategy = task.retry_strategy if task else None
     if strategy is None or not isinstance(exc, Exception):
         return False
-    return strategy.get_retry_decision(exception=exc, job=context.job) is not None
+    return strategy.get_retry_decision(exception=exc, job=job) is not None
 
 
 def record_failure(call_next: Any, context: JobContext, worker: Any) -> Any:
@@ -45,7 +47,7 @@ def record_failure(call_next: Any, context: JobContext, worker: Any) -> Any:
                 job_id=job.id,
                 task_name=job.task_name,
                 attempt=job.attempts + 1,
-                final=not will_retry(context, exc),
+                final=not retries_after(job, exc),
                 error=describe(exc),
                 actor=None,
             )

@@ -1,5 +1,6 @@
 """The job machinery's own action: a failed attempt recorded with its error (no person acts:
-`actor` is None). Written by the worker's middleware and by the in-process runner."""
+`actor` is None). Written by the worker's middleware, the in-process runner and the recovery
+of stalled jobs."""
 
 from __future__ import annotations
 
@@ -24,6 +25,26 @@ def do_record_job_failure(
     actor: None = None,
 ) -> JobFailure:
     """One failed attempt of a job, with its error; `final`: no retry follows."""
+    return record_job_failure(
+        job_id=job_id,
+        task_name=task_name,
+        attempt=attempt,
+        final=final,
+        error=error,
+        kwargs=kwargs,
+    )
+
+
+def record_job_failure(
+    *,
+    job_id: int | None,
+    task_name: str,
+    attempt: int,
+    final: bool,
+    error: str,
+    kwargs: dict[str, Any] | None = None,
+) -> JobFailure:
+    """The step itself, in the caller's transaction: the failure row and its audit entry."""
     failure = JobFailure.objects.create(
         job_id=job_id,
         task_name=task_name,
@@ -33,7 +54,7 @@ def do_record_job_failure(
         error=error,
     )
     write_entry(
-        actor=actor,
+        actor=None,
         action="job.fail",
         object_type="job",
         object_id=job_id if job_id is not None else f"in-process:{failure.pk}",
