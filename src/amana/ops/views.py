@@ -37,9 +37,9 @@ def failed_jobs(request: HttpRequest) -> HttpResponse:
 
 @guarded
 @require_POST
-def retry_job(request: HttpRequest, key: int) -> HttpResponse:
+def retry_job(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
-        task = do_retry_job(key=key, origin=origin_of(request), actor=actor_of(request))
+        task = do_retry_job(key=job_id, origin=origin_of(request), actor=actor_of(request))
     except ActionError as exc:
         messages.error(request, exc.message)
         return _failed_jobs_page(request, status=400)
