@@ -15,15 +15,30 @@ from amana.jobs.actions.failures import do_record_job_failure
 from amana.jobs.models import ERROR_MAX_CHARS
 
 logger = logging.getLogger(__name__)
+AMANA_SOURCE = Path(__file__).resolve().parents[1]
+RUNNERS = frozenset({Path(__file__).resolve(), AMANA_SOURCE / "jobs" / "queue.py"})
+
+
+def _where(frame: traceback.FrameSummary) -> str:
+    path = Path(frame.filename).resolve()
+    if path.is_relative_to(AMANA_SOURCE):
+        return f"{path.relative_to(AMANA_SOURCE.parent).as_posix()}:{frame.lineno}"
+    return f"{path.name}:{frame.lineno}"
 
 
 def describe(exc: BaseException) -> str:
-    """One line an operator can act on: the exception, its message, where it was raised."""
-    text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    """One line an operator can act on: the exception, its message, and the last line of
+    Amana's own code it came through (the raising line when none is Amana's)."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(":")
     frames = traceback.extract_tb(exc.__traceback__)
-    if frames:
-        text += f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})"
-    return " ".join(text.split())[:ERROR_MAX_CHARS]
+    ours = [
+        frame
+        for frame in frames
+        if Path(frame.filename).resolve().is_relative_to(AMANA_SOURCE)
+        and Path(frame.filename).resolve() not in RUNNERS
+    ]
+    where = f" ({_where((ours or frames)[-1])})" if frames else ""
+    return text[: ERROR_MAX_CHARS - len(where)] + where
 
 
 def retries_after(job: Job, exc: BaseException) -> bool:
