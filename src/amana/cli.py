@@ -14,6 +14,7 @@ DJANGO_FREE = {"check": "amana.protocol.cli"}
 USAGE = """usage: amana COMMAND [ARGS]
 
   serve [--host H] [--port P]   run the web app (waitress)
+  worker [--concurrency N]      run background and periodic jobs (PostgreSQL)
   migrate                       create or update the database
   demo                          load the demo agencies, users and data (idempotent)
   audit verify|seal             check the audit chain / seal pending entries
@@ -41,7 +42,7 @@ def _fail(message: str) -> int:
 # `makemigrations` and `check` touch no data.
 DATA_COMMANDS = frozenset(
     {"serve", "runserver", "migrate", "demo", "seed", "bench", "import_data", "protocol"}
-    | {"referrals", "audit", "shell", "loaddata", "dumpdata"}
+    | {"referrals", "audit", "shell", "loaddata", "dumpdata", "worker"}
 )
 
 

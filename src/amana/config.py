@@ -21,6 +21,9 @@ KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
 KEY_BYTES = 32
 EXCEPTIONAL_DAYS = 7
 SESSION_MAX_HOURS = 12
+SEAL_CRON = "* * * * *"  # seal the audit log and sign a checkpoint every minute
+REMINDERS_CRON = "0 * * * *"  # overdue referrals, hourly (one reminder per referral and day)
+CRON_OFF = ("off", "none", "never")
 
 
 class ConfigError(Exception):
@@ -57,6 +60,11 @@ class Config:
     # and whether this process connects as the owner (`migrate`, `keys rotate`, `restore`, `flush`).
     migrate_database_url: str = field(default="", repr=False)
     as_owner: bool = False
+
+    # When the worker (or, on SQLite, the in-process scheduler) runs the periodic jobs: a
+    # five-field cron expression in UTC, or "" when the operator switched the job off.
+    jobs_seal_cron: str = SEAL_CRON
+    jobs_reminders_cron: str = REMINDERS_CRON
 
     @property
     def process_database_url(self) -> str:
@@ -243,6 +251,23 @@ def _trusted_proxy(environ: dict[str, str]) -> str:
         ) from None
 
 
+def _cron(environ: dict[str, str], name: str, default: str) -> str:
+    """A periodic job's schedule: five cron fields (minute hour day month weekday, UTC), or
+    "off" to leave the job to the operator's own scheduler."""
+    raw = " ".join(environ.get(name, "").split())
+    if not raw:
+        return default
+    if raw.lower() in CRON_OFF:
+        return ""
+    from croniter import croniter  # procrastinate's own cron parser
+
+    if len(raw.split(" ")) != 5 or not croniter.is_valid(raw):
+        raise ConfigError(
+            f"{name}: expected five cron fields (minute hour day month weekday) or off, got {raw!r}"
+        )
+    return raw
+
+
 def _require_2fa(environ: dict[str, str], env: str) -> bool:
     required = _bool(environ, "AMANA_REQUIRE_2FA", env == ENV_PRODUCTION)
     if env == ENV_PRODUCTION and not required:
@@ -366,4 +391,6 @@ def load(environ: dict[str, str] | None = None, *, as_owner: bool | None = None)
         session_max_hours=_positive_int(
             env_map, "AMANA_SESSION_MAX_HOURS", SESSION_MAX_HOURS, unit="hours"
         ),
+        jobs_seal_cron=_cron(env_map, "AMANA_JOBS_SEAL_CRON", SEAL_CRON),
+        jobs_reminders_cron=_cron(env_map, "AMANA_JOBS_REMINDERS_CRON", REMINDERS_CRON),
     )

@@ -87,8 +87,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",
     "amana.core",
     "amana.audit",
+    "amana.jobs",
     "amana.crypto",
     "amana.idempotency",
     "amana.accounts",
@@ -256,6 +258,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# Background jobs (docs/architecture.md, "Background jobs"). On PostgreSQL a job is a row in
+# procrastinate's tables, written in the enqueuing action's transaction and run by
+# `amana worker`. On SQLite (the demo) procrastinate cannot run: jobs run in the same process
+# after the commit, and `amana serve` runs the periodic ones from a scheduler thread.
+AMANA_JOBS_IN_PROCESS = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+AMANA_JOBS_SEAL_CRON = CONFIG.jobs_seal_cron
+AMANA_JOBS_REMINDERS_CRON = CONFIG.jobs_reminders_cron
+# Each app declares its jobs in its own `jobs.py`, found by procrastinate's autodiscovery.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+# Jobs that succeeded are deleted; failed ones stay, the dead-letter list (/jobs/failed/).
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+if AMANA_JOBS_IN_PROCESS:
+    # procrastinate's migrations are PostgreSQL functions and types: none on SQLite.
+    MIGRATION_MODULES = {"procrastinate": None}
 
 LOGGING = {
     "version": 1,

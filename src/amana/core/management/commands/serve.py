@@ -29,6 +29,8 @@ from django.db import DatabaseError, connection
 
 from amana.core.db_roles import first_line, ownership_problem
 
+from amana.core.signals import serving
+
 STAMP = ".amana-collected"
 PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-for"}
 
@@ -98,6 +100,9 @@ class Command(BaseCommand):
         proxy = proxy_options(settings.AMANA_TRUSTED_PROXY)
         if proxy:
             self.stdout.write(f"Trusting X-Forwarded-Proto/-For from {proxy['trusted_proxy']}")
+        for _receiver, line in serving.send(sender=self.__class__):
+            if line:
+                self.stdout.write(str(line))
         self.stdout.write(f"Amana is serving on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
