@@ -9,14 +9,14 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from amana.jobs.queue import enqueue
 from amana.jobs.registry import task_named
+from tests.dbroles import postgresql_urls
 from tests.jobs.helpers import postgresql_only
 
 AMANA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "amana"
@@ -24,13 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def _postgresql_env() -> dict[str, str]:
-    settings = connection.settings_dict
-    credentials = quote(settings["USER"]) + (
-        ":" + quote(settings["PASSWORD"]) if settings["PASSWORD"] else ""
-    )
-    address = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-    url = f"postgresql://{credentials}@{address}/{quote(settings['NAME'])}"
-    return {**os.environ, "DATABASE_URL": url, "AMANA_ENV": "test"}
+    return {**os.environ, **postgresql_urls(), "AMANA_ENV": "test"}
 
 
 def _until(condition: Callable[[], bool], seconds: float) -> bool:

@@ -28,7 +28,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connection
 
 from amana.core.db_roles import first_line, ownership_problem
-
 from amana.core.signals import serving
 
 STAMP = ".amana-collected"
