@@ -3,16 +3,17 @@ their Arabic-origin counterparts share a key; different names do not, in either 
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amana.cases.names import name_keys
+from amana.cases.names import KEY_VERSION, name_keys
 from amana.cases.names.lexicon import latin_keys, parse_table, table
 from amana.ops.seed.names import ORIGINS
-from tests.cases.test_names import the_key
+from tests.cases.test_names import SAME_NAME, the_key
 
 # Each group: one name written in Arabic script and in Latin letters (Arabic, Persian, Urdu and
 # French spellings); all must share one key.
@@ -331,3 +332,24 @@ def test_a_full_name_in_arabic_script_keys_as_its_latin_spellings(words: list[st
     latin = " ".join(known[word] for word in words)
     assert name_keys(arabic) == name_keys(latin)
     assert name_keys(arabic) == name_keys(arabic)  # deterministic
+
+
+# --- The rules in force ------------------------------------------------------------------
+
+# The keys of every spelling in the tables, hashed, for each key version. Stored tokens are
+# the keys of their day: a change to the rules or to the table that moves any of these keys
+# must raise KEY_VERSION and record its digest here, and the release notes must tell
+# operators to run `amana names reindex`.
+KEY_DIGESTS = {2: "3c9a2f6ecf46e954"}
+
+
+def test_the_rules_in_force_are_the_ones_named_by_key_version() -> None:
+    spellings = {s for entry in ENTRIES for s in (*entry.latin, *entry.arabic)}
+    spellings |= {s for group in ACROSS_SCRIPTS.values() for s in group.split("|")}
+    spellings |= {s for group in SAME_NAME.values() for s in group.split("|")}
+    keyed = "\n".join(f"{s}\t{' '.join(name_keys(s))}" for s in sorted(spellings))
+    digest = hashlib.sha256(keyed.encode()).hexdigest()[:16]
+    assert digest == KEY_DIGESTS[KEY_VERSION], (
+        "the name rules changed: raise KEY_VERSION, record the new digest, and note in the "
+        "release that `amana names reindex` must run"
+    )
