@@ -88,13 +88,18 @@ def test_reindex_lets_old_arabic_script_records_be_found_in_latin_letters(camp: 
     assert person.name_token == caregiver_token("Fatima") == caregiver_token("فاطمة")
 
 
-def test_keep_stale_only_adds(camp: Agency) -> None:
+def test_add_only_adds_tokens_and_changes_nothing_else(camp: Agency) -> None:
     child = registered_under_version_1(camp, "محمد", "عائشة", 1)
     before = tokens_of(child)
-    done = do_reindex_names(after=None, batch=10, keep_stale=True)
-    assert (done.added, done.removed) == (1, 0)
+    carer_before = RelatedPerson.objects.get(child=child).name_token
+    done = do_reindex_names(after=None, batch=10, add_only=True)
+    assert (done.added, done.removed, done.caregivers) == (1, 0, 0)
     assert tokens_of(child) == before | set(name_tokens("Muhammad"))
+    assert RelatedPerson.objects.get(child=child).name_token == carer_before
     assert found("Mohamed") == {"R-0001"}
+    assert (
+        names("reindex", "--add-only").splitlines()[-1].endswith("tokens +0 -0, caregiver tokens 0")
+    )
 
 
 def test_batches_resume_after_the_last_audited_child_and_a_rerun_changes_nothing(

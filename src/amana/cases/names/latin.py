@@ -158,17 +158,16 @@ def _split_allah(raw: str) -> Name | None:
     return Name("allah", head=_finish(rewritten[: match.start()]))
 
 
-def _split_joined(raw: str) -> list[Name] | None:
+@lru_cache(maxsize=8192)
+def _split_joined(raw: str) -> tuple[Name, Name] | None:
     """Persian double names written as one word: Mohammadreza, Alireza, Amirhossein. Split on
     the folded word, so no grapheme is read across the join (Mohammad|hossein is not dh)."""
-    for tail in JOINED_TAILS:
-        head = raw[: -len(tail)]
-        if (
-            raw.endswith(tail)
-            and len(head) >= 3
-            and _skeleton(_alias(_spell(head))) in JOINED_HEADS
-        ):
-            return [Name(_alias(_spell(head))), Name(_alias(_spell(tail)))]
+    ending = JOINED_TAIL.search(raw)
+    if ending is None:
+        return None
+    head, tail = raw[: ending.start()], ending.group()
+    if len(head) >= 3 and _skeleton(_alias(_spell(head))) in JOINED_HEADS:
+        return Name(_alias(_spell(head))), Name(_alias(_spell(tail)))
     return None
 
 
@@ -304,4 +303,5 @@ JOINED_TAILS = sorted(
     key=len,
     reverse=True,
 )
+JOINED_TAIL = re.compile(f"(?:{'|'.join(JOINED_TAILS)})$")
 JOINED_TAIL_KEYS = frozenset(_skeleton(_alias(_spell(tail))) for tail in JOINED_TAILS)

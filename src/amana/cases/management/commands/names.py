@@ -57,9 +57,9 @@ class Command(BaseCommand):
             "--restart", action="store_true", help="start from the first child again"
         )
         reindex.add_argument(
-            "--keep-stale",
+            "--add-only",
             action="store_true",
-            help="only add missing tokens; leave those the rules no longer produce",
+            help="only add missing tokens: delete none, leave caregivers' tokens as they are",
         )
         actions.add_parser("status", help="key version and progress of the re-index")
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if options["action"] == "status":
             self.status()
         else:
-            self.reindex(options["batch"], options["restart"], options["keep_stale"])
+            self.reindex(options["batch"], options["restart"], options["add_only"])
 
     def status(self) -> None:
         last = reindex_resume_point()
@@ -77,13 +77,13 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"re-index {index_version()}: done up to {last}{_share(last)}")
 
-    def reindex(self, batch: int, restart: bool, keep_stale: bool) -> None:
+    def reindex(self, batch: int, restart: bool, add_only: bool) -> None:
         after = None if restart else reindex_resume_point()
         if after is not None:
             self.stdout.write(f"resuming after {after}{_share(after)}")
         began, total = time.monotonic(), ReindexedBatch(0, None, 0, 0, 0, 0)
         while True:
-            done = do_reindex_names(after=after, batch=batch, keep_stale=keep_stale)
+            done = do_reindex_names(after=after, batch=batch, add_only=add_only)
             if done.last is None:
                 break
             after, total = done.last, _sum(total, done)
