@@ -320,6 +320,23 @@ def test_double_names_key_alike_joined_hyphened_or_spaced(
     assert name_keys(written) == list(dict.fromkeys(name_keys(head) + name_keys(tail)))
 
 
+FEMININE_A = sorted(
+    {
+        latin
+        for entry in ENTRIES
+        for latin in entry.latin
+        if latin.isalpha() and latin.endswith("a") and not latin.endswith("aa") and len(latin) >= 4
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.sampled_from(FEMININE_A))
+def test_the_persian_ending_eh_is_the_arabic_a(name: str) -> None:
+    """Fatima/Fatemeh, Zahra/Zahreh, Hamza/Hamzeh: -a written -eh keys alike."""
+    assert name_keys(name[:-1] + "eh") == name_keys(name)
+
+
 # Izz (عز) is left out: spelt "iz", it reads as an assimilated article before a name in z.
 WHOLE_WORDS = [word for word in LISTED if word != "عز"]
 

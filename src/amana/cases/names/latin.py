@@ -52,7 +52,7 @@ def _rewrite(word: str) -> str:
 
 def _finish(rewritten: str) -> str:
     spelt = DOUBLED.sub(r"\1", rewritten)
-    if spelt.endswith("eh") and len(spelt) > 4 and spelt not in REAL_FINAL_H:
+    if spelt.endswith("eh") and len(spelt) > 3 and spelt not in REAL_FINAL_H:
         spelt = spelt[:-2] + "a"  # Persian -eh is Arabic -a: Fatemeh, Zohreh, Hamzeh
     if spelt.endswith("ah") and len(spelt) > 2:
         spelt = spelt[:-1]  # Fatimah, Aminah, Aliyah: the h is silent
