@@ -268,6 +268,8 @@ def test_malformed_table_lines_are_refused() -> None:
         parse_table("محمد = Muhammad\nمحمود Mahmud\n")
     with pytest.raises(ValueError, match="line 1"):
         parse_table("محمد = محمد\n")
+    with pytest.raises(ValueError, match="line 3"):
+        parse_table("# a comment\n\nMuhammad = Mohammed\n")
 
 
 # --- Properties ----------------------------------------------------------------------------

@@ -169,3 +169,15 @@ def test_status_says_how_far_the_reindex_got(camp: Agency) -> None:
 def test_a_bad_batch_size_is_refused(batch: str) -> None:
     with pytest.raises(CommandError, match="--batch"):
         names("reindex", "--batch", batch)
+
+
+def test_a_name_that_cannot_be_read_stops_the_run_naming_the_row(camp: Agency) -> None:
+    registered_under_version_1(camp, "حسن", "هدى", 1)
+    registered_under_version_1(camp, "علي", "منى", 2)
+    # The first child's ciphertext copied to the second: sealed for another row, it cannot be read.
+    sealed = Child.objects.filter(pk=uuid.UUID(int=1)).values_list("full_name", flat=True).get()
+    Child.objects.filter(pk=uuid.UUID(int=2)).update(full_name=sealed)
+    with pytest.raises(CommandError, match=f"cases.Child.full_name row {uuid.UUID(int=2)}") as stop:
+        names("reindex", "--batch", "1")
+    assert stop.value.returncode == 2
+    assert reindex_resume_point() == uuid.UUID(int=1)  # the first batch is kept

@@ -17,7 +17,7 @@ that must only grow while others use it (a shared benchmark database). Registrat
 a re-index runs are indexed under the new rules already.
 
 The names are decrypted from the stored values by row id, and each name key's blind index is
-computed once per batch: about 1,000 children a second on one busy core.
+computed once per batch: 3,500 children a second on the shared benchmark VM (`docs/performance.md`).
 """
 
 from __future__ import annotations

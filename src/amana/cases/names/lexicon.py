@@ -49,7 +49,8 @@ def parse_table(text: str) -> list[Entry]:
         arabic, sep, latin = line.partition("=")
         spellings = [s.strip() for s in arabic.split("/") if s.strip()]
         latins = [s.strip() for s in latin.split("/") if s.strip()]
-        if not sep or not spellings or not latins or not all(s.isascii() for s in latins):
+        scripts_right = all(s.isascii() for s in latins) and not any(s.isascii() for s in spellings)
+        if not sep or not spellings or not latins or not scripts_right:
             raise ValueError(f"lexicon line {number}: expected ARABIC / … = LATIN / …")
         entries.append(Entry(tuple(_lookup_form(s) for s in spellings), tuple(latins)))
     return entries
@@ -88,6 +89,7 @@ def _is_double_name(head: str, tail: str) -> bool:
     return latin_keys(head)[0] in JOINED_HEADS and latin_keys(tail)[0] in JOINED_TAIL_KEYS
 
 
+@cache
 def _split_joined(word: str) -> tuple[str, ...] | None:
     """Persian double names written as one word: محمدرضا, علیرضا, امیرحسین."""
     known = table()
@@ -98,21 +100,24 @@ def _split_joined(word: str) -> tuple[str, ...] | None:
     return None
 
 
+def _compound(head: str, tail: str, known: dict[str, str]) -> str | None:
+    """A compound in Latin letters, for the Latin rules to key: Abd al-…, Abu …, … ad-Din."""
+    if head == AR_ABD and tail == AR_ALLAH:
+        return "Abd Allah"
+    if head in (AR_ABD, AR_ABU):
+        named = known.get(tail)
+        return None if named is None else f"Abd al-{named}" if head == AR_ABD else f"Abu {named}"
+    if head in known and tail in (AR_DIN, AR_ALLAH):
+        return f"{known[head]} {'Din' if tail == AR_DIN else 'Allah'}"
+    return None
+
+
 def latin_keys_of_arabic(parts: tuple[str, ...]) -> tuple[str, ...]:
     """The Latin keys of one name in Arabic script, as parts (`arabic._arabic_names`), or ()
     when the table does not know every part."""
     known = table()
     if len(parts) == 1:
         word = parts[0]
-        if word in known:
-            return latin_keys(known[word])
-        return _split_joined(word) or ()
-    head, tail = parts
-    if head == AR_ABD:
-        named = "Allah" if tail == AR_ALLAH else known.get(tail)
-        return latin_keys(f"Abd al-{named}" if named != "Allah" else "Abd Allah") if named else ()
-    if head == AR_ABU:
-        return latin_keys(f"Abu {known[tail]}") if tail in known else ()
-    if head in known and tail in (AR_DIN, AR_ALLAH):
-        return latin_keys(f"{known[head]} {'Din' if tail == AR_DIN else 'Allah'}")
-    return ()
+        return latin_keys(known[word]) if word in known else _split_joined(word) or ()
+    phrase = _compound(parts[0], parts[1], known)
+    return latin_keys(phrase) if phrase else ()

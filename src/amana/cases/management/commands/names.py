@@ -7,7 +7,9 @@ status    the key version in force, how many children there are, and how far a r
 
 Run `reindex` after an upgrade that changes `KEY_VERSION` (the release notes say so): until it
 has run, children registered before the upgrade are found only by the spellings the old rules
-matched. One line per batch on stdout, no personal data. Bad arguments: exit status 2.
+matched. One line per batch on stdout, no personal data. Bad arguments, or a stored name that
+cannot be decrypted (the message names the column and row; the batches before it are kept):
+exit status 2.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import uuid
 from argparse import ArgumentTypeError
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amana.cases.actions.reindex import (
     ReindexedBatch,
@@ -27,6 +29,7 @@ from amana.cases.actions.reindex import (
 )
 from amana.cases.models import Child
 from amana.cases.names import KEY_VERSION
+from amana.crypto.cipher import DecryptionError
 
 DEFAULT_BATCH = 1000
 MAX_BATCH = 20_000
@@ -83,7 +86,10 @@ class Command(BaseCommand):
             self.stdout.write(f"resuming after {after}{_share(after)}")
         began, total = time.monotonic(), ReindexedBatch(0, None, 0, 0, 0, 0)
         while True:
-            done = do_reindex_names(after=after, batch=batch, add_only=add_only)
+            try:
+                done = do_reindex_names(after=after, batch=batch, add_only=add_only)
+            except DecryptionError as exc:  # names the column and row; earlier batches stay
+                raise CommandError(f"cannot read a stored name: {exc}", returncode=2) from exc
             if done.last is None:
                 break
             after, total = done.last, _sum(total, done)
