@@ -12,7 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 ENV_DEMO = "demo"
 ENV_PRODUCTION = "production"
@@ -21,6 +21,9 @@ KNOWN_ENVS = (ENV_DEMO, ENV_PRODUCTION, ENV_TEST)
 KEY_BYTES = 32
 EXCEPTIONAL_DAYS = 7
 SESSION_MAX_HOURS = 12
+SEAL_CRON = "* * * * *"  # seal the audit log and sign a checkpoint every minute
+REMINDERS_CRON = "0 * * * *"  # overdue referrals, hourly (one reminder per referral and day)
+CRON_OFF = ("off", "none", "never")
 
 
 class ConfigError(Exception):
@@ -53,6 +56,29 @@ class Config:
     trusted_proxy: str = ""
     # Absolute session lifetime: a session ends this many hours after log-in, active or not.
     session_max_hours: int = SESSION_MAX_HOURS
+    # The owner role's URL (AMANA_MIGRATE_DATABASE_URL, PostgreSQL only; "" = one role does both),
+    # and whether this process connects as the owner (`migrate`, `keys rotate`, `restore`, `flush`).
+    migrate_database_url: str = field(default="", repr=False)
+    as_owner: bool = False
+
+    # When the worker (or, on SQLite, the in-process scheduler) runs the periodic jobs: a
+    # five-field cron expression in UTC, or "" when the operator switched the job off.
+    jobs_seal_cron: str = SEAL_CRON
+    jobs_reminders_cron: str = REMINDERS_CRON
+
+    @property
+    def process_database_url(self) -> str:
+        """The URL this process connects with: the owner's for owner commands, when there is one."""
+        if self.as_owner and self.migrate_database_url:
+            return self.migrate_database_url
+        return self.database_url
+
+    @property
+    def app_database_role(self) -> str:
+        """The role `DATABASE_URL` names: the one migrate grants to ("" on SQLite)."""
+        if not self.database_url.startswith("postgres"):
+            return ""
+        return unquote(urlparse(self.database_url).username or "")
 
     @property
     def production(self) -> bool:
@@ -123,6 +149,75 @@ def _database_url(environ: dict[str, str], var_dir: Path) -> str:
     return url
 
 
+MIGRATE_URL = "AMANA_MIGRATE_DATABASE_URL"
+_connect_as_owner = False
+
+
+def connect_as_owner() -> None:
+    """Called by the `amana` CLI before Django starts, for the commands that change the schema or
+    rewrite stored data: this process then connects with AMANA_MIGRATE_DATABASE_URL."""
+    global _connect_as_owner  # noqa: PLW0603
+    _connect_as_owner = True
+
+
+def _where(name: str, url: str) -> tuple[str, int, str]:
+    """Host, port and database name of a PostgreSQL URL."""
+    parsed = urlparse(url)
+    try:
+        port = parsed.port or 5432
+    except ValueError:
+        raise ConfigError(f"{name}: the port is not a number") from None
+    return (parsed.hostname or "", port, unquote(parsed.path.lstrip("/")))
+
+
+def _migrate_database_url(
+    environ: dict[str, str], env: str, database_url: str, as_owner: bool
+) -> str:
+    """`AMANA_MIGRATE_DATABASE_URL`: the role that owns the tables, on the database DATABASE_URL
+    names. Required in production on PostgreSQL by the commands that run as the owner."""
+    raw = environ.get(MIGRATE_URL, "").strip()
+    on_postgresql = database_url.startswith("postgres")
+    if not raw:
+        if as_owner and on_postgresql and env == ENV_PRODUCTION:
+            raise ConfigError(
+                f"{MIGRATE_URL}: required when AMANA_ENV=production on PostgreSQL: migrate, "
+                "keys rotate and restore connect as the role that owns the tables"
+            )
+        return ""
+    if not on_postgresql:
+        raise ConfigError(
+            f"{MIGRATE_URL}: only for PostgreSQL; with SQLite one connection does everything, "
+            "unset it"
+        )
+    _check_owner_url(raw, database_url)
+    return raw
+
+
+def _check_owner_url(raw: str, database_url: str) -> None:
+    """The owner URL names the same database as DATABASE_URL, with another, named role."""
+    if urlparse(raw).scheme not in ("postgres", "postgresql"):
+        raise ConfigError(
+            f"{MIGRATE_URL}: expected a postgresql:// URL, got scheme {urlparse(raw).scheme!r}"
+        )
+    if _where(MIGRATE_URL, raw) != _where("DATABASE_URL", database_url):
+        raise ConfigError(
+            f"{MIGRATE_URL}: must name the same database as DATABASE_URL (host, port and "
+            "name), with the owner role as its user"
+        )
+    owner = unquote(urlparse(raw).username or "")
+    app = unquote(urlparse(database_url).username or "")
+    if not app:
+        raise ConfigError(
+            "DATABASE_URL: name the application's role as the URL's user when "
+            f"{MIGRATE_URL} is set (migrate grants that role its privileges)"
+        )
+    if owner == app:
+        raise ConfigError(
+            f"{MIGRATE_URL}: names the same role as DATABASE_URL ({owner or 'none'}); it must "
+            "be the role that owns the tables, DATABASE_URL the application's role"
+        )
+
+
 def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
     raw = environ.get(name, "").strip().lower()
     if not raw:
@@ -154,6 +249,23 @@ def _trusted_proxy(environ: dict[str, str]) -> str:
         raise ConfigError(
             f"AMANA_TRUSTED_PROXY: expected the one IP address of your TLS proxy, got {raw!r}"
         ) from None
+
+
+def _cron(environ: dict[str, str], name: str, default: str) -> str:
+    """A periodic job's schedule: five cron fields (minute hour day month weekday, UTC), or
+    "off" to leave the job to the operator's own scheduler."""
+    raw = " ".join(environ.get(name, "").split())
+    if not raw:
+        return default
+    if raw.lower() in CRON_OFF:
+        return ""
+    from croniter import croniter  # procrastinate's own cron parser
+
+    if len(raw.split(" ")) != 5 or not croniter.is_valid(raw):
+        raise ConfigError(
+            f"{name}: expected five cron fields (minute hour day month weekday) or off, got {raw!r}"
+        )
+    return raw
 
 
 def _require_2fa(environ: dict[str, str], env: str) -> bool:
@@ -229,8 +341,11 @@ def generated_field_key(var_dir: Path) -> Path | None:
     return path if marker.exists() and path in _GENERATED_HERE else None
 
 
-def load(environ: dict[str, str] | None = None) -> Config:
+def load(environ: dict[str, str] | None = None, *, as_owner: bool | None = None) -> Config:
+    """The configuration from `environ` (default: the process environment). `as_owner`: whether
+    the process connects as the owner role (default: as `connect_as_owner` said)."""
     env_map = dict(os.environ if environ is None else environ)
+    owner = _connect_as_owner if as_owner is None else as_owner
     env = env_map.get("AMANA_ENV", ENV_DEMO).strip() or ENV_DEMO
     if env not in KNOWN_ENVS:
         raise ConfigError(f"AMANA_ENV: expected one of {', '.join(KNOWN_ENVS)}, got {env!r}")
@@ -251,11 +366,14 @@ def load(environ: dict[str, str] | None = None) -> Config:
         if env == ENV_PRODUCTION:
             raise ConfigError("ALLOWED_HOSTS: required when AMANA_ENV=production")
         hosts = ["127.0.0.1", "localhost", "testserver"]
+    database_url = _database_url(env_map, var_dir)
     return Config(
         env=env,
         var_dir=var_dir,
         secret_key=secret_key,
-        database_url=_database_url(env_map, var_dir),
+        database_url=database_url,
+        migrate_database_url=_migrate_database_url(env_map, env, database_url, owner),
+        as_owner=owner,
         allowed_hosts=hosts,
         field_keys=field_keys,
         active_field_key=active,
@@ -273,4 +391,6 @@ def load(environ: dict[str, str] | None = None) -> Config:
         session_max_hours=_positive_int(
             env_map, "AMANA_SESSION_MAX_HOURS", SESSION_MAX_HOURS, unit="hours"
         ),
+        jobs_seal_cron=_cron(env_map, "AMANA_JOBS_SEAL_CRON", SEAL_CRON),
+        jobs_reminders_cron=_cron(env_map, "AMANA_JOBS_REMINDERS_CRON", REMINDERS_CRON),
     )

@@ -55,10 +55,24 @@ def _database(url: str) -> dict[str, Any]:
     }
 
 
-DATABASES = {"default": _database(CONFIG.database_url)}
+def _test_owner_credentials() -> dict[str, str] | None:
+    """Test runs with two roles only: the owner role's USER and PASSWORD, for what the app role
+    may not do to the test database (create, migrate and flush it; tests acting as someone who
+    holds the owner's rights). See `amana.core.db_roles.connected_as_owner`."""
+    if CONFIG.env != amana_config.ENV_TEST or CONFIG.as_owner or not CONFIG.migrate_database_url:
+        return None
+    owner = _database(CONFIG.migrate_database_url)
+    return {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
+
+
+# The owner role for the commands that change the schema or rewrite data, the app role for
+# everything else (docs/adr/0008-two-database-roles.md).
+DATABASES = {"default": _database(CONFIG.process_database_url)}
 if CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test process, so parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+AMANA_APP_DATABASE_ROLE = CONFIG.app_database_role
+AMANA_TEST_OWNER_CREDENTIALS = _test_owner_credentials()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -73,8 +87,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",
     "amana.core",
     "amana.audit",
+    "amana.jobs",
     "amana.crypto",
     "amana.idempotency",
     "amana.accounts",
@@ -242,6 +258,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# Background jobs (docs/architecture.md, "Background jobs"). On PostgreSQL a job is a row in
+# procrastinate's tables, written in the enqueuing action's transaction and run by
+# `amana worker`. On SQLite (the demo) procrastinate cannot run: jobs run in the same process
+# after the commit, and `amana serve` runs the periodic ones from a scheduler thread.
+AMANA_JOBS_IN_PROCESS = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+AMANA_JOBS_SEAL_CRON = CONFIG.jobs_seal_cron
+AMANA_JOBS_REMINDERS_CRON = CONFIG.jobs_reminders_cron
+# Each app declares its jobs in its own `jobs.py`, found by procrastinate's autodiscovery.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+# Jobs that succeeded are deleted; failed ones stay, the dead-letter list (/jobs/failed/).
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+if AMANA_JOBS_IN_PROCESS:
+    # procrastinate's migrations are PostgreSQL functions and types: none on SQLite.
+    MIGRATION_MODULES = {"procrastinate": None}
 
 LOGGING = {
     "version": 1,

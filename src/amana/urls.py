@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("amana.reports.urls")),
     path("consent/", include("amana.consent.urls")),
     path("referrals/", include("amana.referrals.urls")),
+    path("jobs/", include("amana.ops.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),

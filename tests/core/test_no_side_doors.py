@@ -122,6 +122,7 @@ PARAMETERS: dict[str, Callable[[World], list[object]]] = {
     "reference": lambda w: ["demo-op-a"],
     "purpose": lambda w: ["referral_immediate"],
     "user_id": lambda w: [w.worker.pk],  # A's caseworker: nobody of B or C resets it
+    "job_id": lambda w: [1],  # a background job: only a system administrator retries one
 }
 
 
