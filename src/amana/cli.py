@@ -21,6 +21,7 @@ USAGE = """usage: amana COMMAND [ARGS]
   backup FILE                   back up the database to a new FILE (keys are not in it)
   restore FILE                  restore a backup into an empty database
   keys generate|rotate|status   new field key / re-encrypt under the active key / inventory
+  names reindex|status          recompute name tokens after the name rules change / progress
   import_data lookups FILE --kind KIND | locations FILE
                                 import lookup lists and the location hierarchy (CSV, HXL)
   seed --cases N --seed S       synthetic multi-agency cases for benchmarks
@@ -42,7 +43,7 @@ def _fail(message: str) -> int:
 # `makemigrations` and `check` touch no data.
 DATA_COMMANDS = frozenset(
     {"serve", "runserver", "migrate", "demo", "seed", "bench", "import_data", "protocol"}
-    | {"referrals", "audit", "shell", "loaddata", "dumpdata", "worker"}
+    | {"referrals", "audit", "shell", "loaddata", "dumpdata", "worker", "names"}
 )
 
 
