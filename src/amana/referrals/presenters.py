@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.cases.models import Case
 from amana.protocol import Protocol
+from amana.refdata.labels import CONCERNS, ELEMENTS, SERVICES, SEX, humanised, label, relabel_quoted
 from amana.referrals.elements import READERS, packet_values
 from amana.referrals.models import Referral
 from amana.referrals.overdue import overdue, response_days_of
@@ -44,47 +45,14 @@ FROM_THE_CASE = (
 # Texts the caseworker writes for this referral; never read from the case file.
 WRITTEN = ("referral_summary", "risk_summary", "incident_narrative")
 CONTACT_CHOICES = [("", _("Not decided")), *CONTACT_METHODS.items()]
-ELEMENT_LABELS = {
-    "full_name": _("Full name"),
-    "date_of_birth": _("Date of birth"),
-    "sex": _("Sex"),
-    "individual_id": _("Individual registration number"),
-    "contact_phone": _("Contact phone"),
-    "case_number": _("Case number"),
-    "specific_needs_codes": _("Specific needs codes"),
-    "care_arrangement": _("Care arrangement"),
-    "bia_status": _("Best-interests assessment status"),
-    "bid_status": _("Best-interests determination status"),
-    "referral_summary": _("Referral summary"),
-    "risk_summary": _("Risk summary"),
-    "incident_narrative": _("Incident narrative"),
-    "case_summary": _("Case summary (status, stage, risk, care, location)"),
-    "assessed_needs": _("Assessed needs"),
-    "concerns": _("Protection concerns"),
-    "actions_taken": _("Steps of case management completed"),
-    "related_people": _("Family and other people around the child"),
-    "drafts": _("Unfinished forms (drafts)"),
-    "closure_reason": _("Why the case was closed"),
-    "referral_status": _("Referral status"),
-    "status_date": _("Status date"),
-}
-SERVICE_LABELS = {
-    "resettlement_consideration": _("Resettlement consideration"),
-    "livelihoods": _("Livelihoods"),
-    "mental_health_care": _("Mental health care"),
-    "legal_aid": _("Legal aid"),
-    "psychosocial_support": _("Psychosocial support"),
-    "gbv_case_management": _("GBV case management"),
-    "civil_documentation": _("Civil documentation"),
-}
 
 
 def element_label(name: str) -> str:
-    return str(ELEMENT_LABELS.get(name, name.replace("_", " ")))
+    return label(ELEMENTS, name)
 
 
 def service_label(name: str) -> str:
-    return str(SERVICE_LABELS.get(name, name.replace("_", " ")))
+    return label(SERVICES, name)
 
 
 def offered_elements() -> list[str]:
@@ -163,6 +131,36 @@ def display(value: Any) -> str:
     return str(value)
 
 
+CODED_CHOICES: dict[str, Any] = {
+    "care_arrangement": Case.CareArrangement.choices,
+    "bia_status": Case.BestInterestsStatus.choices,
+    "bid_status": Case.BestInterestsStatus.choices,
+    "status": Case.Status.choices,
+    "stage": Case.Stage.choices,
+    "risk_level": Case.Risk.choices,
+}
+CODED_LISTS = {"sex": SEX, "specific_needs_codes": CONCERNS, "concerns": CONCERNS}
+
+
+def value_text(element: str, value: Any) -> str:
+    """A packet value as the reader reads it: codes (sex, concerns, care, statuses) as their
+    labels in the reader's language, needs by their label, the rest as `display` gives it."""
+    if element in CODED_LISTS and value:
+        codes = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(label(CODED_LISTS[element], str(code)) for code in codes)
+    if element in CODED_CHOICES and isinstance(value, str):
+        return str(dict(CODED_CHOICES[element]).get(value, humanised(value)))
+    if element == "assessed_needs" and isinstance(value, list):
+        return ", ".join(label(CONCERNS, str(need.get("code", "")), "") for need in value)
+    if element == "case_summary" and isinstance(value, dict):
+        return ", ".join(
+            f"{label(ELEMENTS, key)}: {value_text(key, item)}"
+            for key, item in value.items()
+            if item not in (None, "", [])
+        )
+    return display(value)
+
+
 def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
     return str(dict(choices).get(value, value))
 
@@ -188,10 +186,15 @@ def decision_view(
         **decision,
         "contact_warning": no_phone_warning(data, values) if with_values else "",
         "shared_rows": [
-            {"element": name, "label": element_label(name), "value": display(values.get(name))}
+            {
+                "element": name,
+                "label": element_label(name),
+                "value": value_text(name, values.get(name)),
+            }
             for name in decision["share"]
         ],
         "withheld_rows": [
             {**item, "label": element_label(item["element"])} for item in decision["withhold"]
         ],
+        "reasons": [{**item, "text": relabel_quoted(item["text"])} for item in decision["reasons"]],
     }

@@ -30,12 +30,13 @@ from amana.referrals.presenters import (
     NOTICES_SHOWN,
     PAGE_SIZE,
     choice_label,
-    display,
     element_label,
     overdue_flags,
     service_label,
+    value_text,
 )
 from amana.referrals.vocabulary import TRANSFER
+from amana.sharing.presenters import readable_decision
 
 
 @require_GET
@@ -98,14 +99,14 @@ def _render_packet(
         else "",
         "status_label": Referral.Status(shown["status"]).label,
         "values": [
-            {"element": name, "label": element_label(name), "value": display(value)}
+            {"element": name, "label": element_label(name), "value": value_text(name, value)}
             for name, value in shown["values"].items()
         ],
         "form": (form or RespondForm()) if pending else None,
         "feedback_form": (feedback_form or ServiceFeedbackForm())
         if accepted and not transfer
         else None,
-        "feedback_decision": feedback_decision,
+        "feedback_decision": readable_decision(feedback_decision) if feedback_decision else None,
     }
     return render(request, "referrals/packet.html", context, status=status)
 
