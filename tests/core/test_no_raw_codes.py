@@ -44,6 +44,7 @@ PAGES = (
     "/sharing/exceptional/",
     "/reports/",
     "/protocols/",
+    "/protocols/demo-op-a@1/",
     "/accounts/users/",
 )
 CASE_PAGES = (
