@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amana.cases.models import Case
+from amana.cases.models import Case, RelatedPerson
 from amana.protocol import Protocol
 from amana.refdata.labels import CONCERNS, ELEMENTS, SERVICES, SEX, humanised, label, relabel_quoted
 from amana.referrals.elements import READERS, packet_values
@@ -152,6 +152,12 @@ def value_text(element: str, value: Any) -> str:
         return str(dict(CODED_CHOICES[element]).get(value, humanised(value)))
     if element == "assessed_needs" and isinstance(value, list):
         return ", ".join(label(CONCERNS, str(need.get("code", "")), "") for need in value)
+    if element == "related_people" and isinstance(value, list):
+        return "; ".join(_person_text(person) for person in value if isinstance(person, dict))
+    if element == "actions_taken" and isinstance(value, list):
+        return ", ".join(
+            f"{humanised(str(step.get('step', '')))} ({step.get('on', '')})" for step in value
+        )
     if element == "case_summary" and isinstance(value, dict):
         return ", ".join(
             f"{label(ELEMENTS, key)}: {value_text(key, item)}"
@@ -159,6 +165,21 @@ def value_text(element: str, value: Any) -> str:
             if item not in (None, "", [])
         )
     return display(value)
+
+
+def _person_text(person: dict[str, Any]) -> str:
+    """One person around the child: relationship, name, phone, and their role in words."""
+    relationship = person.get("relationship", "")
+    parts = [
+        str(dict(RelatedPerson.Relationship.choices).get(relationship, humanised(relationship))),
+        str(person.get("full_name") or ""),
+        str(person.get("contact_phone") or ""),
+    ]
+    if person.get("is_caregiver"):
+        parts.append(str(_("caregiver")))
+    if person.get("lives_with_child"):
+        parts.append(str(_("lives with the child")))
+    return ", ".join(part for part in parts if part)
 
 
 def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
