@@ -64,6 +64,12 @@ REFERRAL = {
     "label": "",
     "contact_method": "phone",
 }
+TRANSFER = {
+    "recipient": "imc",
+    "legal_basis": "consent",
+    "elements": ["full_name", "sex", "case_summary", "related_people", "concerns", "drafts"],
+    "step": "preview",
+}
 CAN_I_SHARE = {
     "sender": "ngo-psy",
     "recipient": "unhcr",
@@ -225,6 +231,9 @@ def test_no_page_shows_a_raw_code_or_an_english_lookup_label() -> None:
     for language in LANGUAGES:
         problems += _posted(worker, language, known, refer, REFERRAL | {"step": "preview"})
         problems += _posted(worker, language, known, "/sharing/can-i-share/", CAN_I_SHARE)
+        problems += _posted(
+            worker, language, known, f"/referrals/cases/{case.pk}/transfer/", TRANSFER
+        )
         for spec in demo_spec()["users"]:
             problems += _walk(User.objects.get(username=spec["username"]), language, known, seen)
     assert seen == {*PAGES, *CASE_PAGES, "/referrals/{id}/"}, "some pages were never shown"
