@@ -13,7 +13,9 @@ from django.utils import translation
 
 from amana.accounts.roles import Role
 from amana.core.error_pages import server_error
+from tests.cases.helpers import register
 from tests.core.pages import csp_violations, parse
+from tests.core.queries import flat, queries
 
 pytestmark = pytest.mark.django_db
 STYLESHEET = "/static/amana/amana.css"
@@ -28,6 +30,9 @@ EXPIRED = {
     "ar": "انتهت صلاحية النموذج",
 }
 ERROR_URLS = override_settings(ROOT_URLCONF="tests.core.error_urls")
+# The session, the user, their two-factor devices (two tables, read twice), the session save
+# (three, with its savepoint), the roles for the navigation and the agency in the header.
+NOT_FOUND_BUDGET = 11
 
 
 def _in(client: Client, language: str) -> Client:
@@ -161,3 +166,14 @@ def test_a_form_with_its_csrf_token_is_not_refused(make_user):
     response = client.post("/accounts/password/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 400
     assert EXPIRED["en"] not in response.text and 'aria-invalid="true"' in response.text
+
+
+def test_the_404_page_costs_the_same_whatever_the_agency_holds(client, make_user):
+    """Query budget: what every signed-in page costs, and nothing of the agency's rows."""
+    user = make_user(Role.CASEWORKER)
+    client.force_login(user)
+    few = queries(lambda: client.get("/no/such/page/"), status=404)
+    for _ in range(3):
+        register(user)
+    many = queries(lambda: client.get("/no/such/page/"), status=404)
+    flat(few, many, NOT_FOUND_BUDGET, "the 404 page")

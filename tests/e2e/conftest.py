@@ -2,6 +2,10 @@
 
 Run with `pytest tests/e2e` (marker `e2e`). They skip, saying why, when /usr/bin/chromium or the
 playwright package is missing; `playwright install` is never needed (the system browser is used).
+
+Every page a test opens through `new_page` is watched: a console error, an uncaught script
+error, a CSP violation or a stylesheet, script, image or font that fails to load fails the test
+when it ends, whatever the test itself asserts.
 """
 
 from __future__ import annotations
@@ -93,11 +97,11 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     def make(locale: str = "en-GB", **options: Any) -> Any:
         context = browser.new_context(base_url=live_server.url, locale=locale, **options)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("page", lambda opened: _watch(opened, pages))  # tabs a page opens too
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        watch_for_errors(page)
-        pages.append(page)
+        _watch(page, pages)
         return page
 
     yield make
@@ -108,7 +112,10 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         pytest.fail("errors in the browser:\n" + "\n".join(found), pytrace=False)
 
 
-def watch_for_errors(page: Any) -> None:
+def _watch(page: Any, pages: list[Any]) -> None:
+    if hasattr(page, "console_errors"):
+        return
+    pages.append(page)
     page.console_errors = []  # script errors and CSP violations; HTTP statuses aside
     page.on("console", lambda message: _note_error(page, message))
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
