@@ -34,7 +34,8 @@ LAPTOP = {"width": 1366, "height": 768}
 
 # What reaches past the screen: the page's own scroll width, and each element whose box
 # lies partly outside the viewport without a scrolling box of its own (or an ancestor's) that
-# keeps it inside. Visually hidden text (clipped to nothing) is not seen, so not counted.
+# keeps it inside. Visually hidden text (clipped to nothing) is not seen, so not counted. A
+# table.stack is a card per row on a phone: it must not need its box's sideways scroll.
 OVERFLOW = """() => {
   const width = window.innerWidth;
   const outside = (box) => box.right > width + 1 || box.left < -1;
@@ -56,7 +57,10 @@ OVERFLOW = """() => {
     found.push(`${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}${classes}`
       + ` [${Math.round(box.left)}, ${Math.round(box.right)}]`);
   }
-  return {scrollWidth: document.documentElement.scrollWidth, width, found};
+  const cards = [...document.querySelectorAll(".table-wrap")]
+    .filter((box) => box.querySelector("table.stack") && box.scrollWidth > box.clientWidth)
+    .map((box) => `table.stack ${box.scrollWidth} > ${box.clientWidth}`);
+  return {scrollWidth: document.documentElement.scrollWidth, width, found: found.concat(cards)};
 }"""
 
 
@@ -169,6 +173,7 @@ def _caseworker(walk: Walk, demo: Demo) -> None:
         "/consent/scripts/referral_immediate/",
         "/consent/form/referral_immediate/",
         f"/sharing/cases/{demo.case.pk}/exceptional/",
+        f"/referrals/cases/{demo.case.pk}/closed/",
         "/referrals/sent/",
         "/referrals/inbox/",
         "/protocols/",
