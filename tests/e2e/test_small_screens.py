@@ -1,8 +1,10 @@
 """Every main page on a 375 px phone, in English and in Arabic (right to left), as the demo's
-people who use it: the page never scrolls sideways and nothing of it reaches past the screen
-(a wide table scrolls inside its own box). Pages refreshed in place by htmx (the case list's
-filters, the referral and transfer previews) are checked after the refresh. On a 1366 px
-laptop the consent history shows every column, Notes and Receipt included.
+people who use it: the page never scrolls sideways and nothing of it reaches past the screen.
+A wide table scrolls inside its own box, except those marked `stack` (the referral lists, the
+consent history), which become one card per row and must not scroll at all. Pages refreshed
+in place by htmx (the case list's filters, the referral and transfer previews) are checked
+after the refresh, and the registration wizard step by step. On a 1366 px laptop no list's
+table needs its sideways scroll: the consent history shows Notes and Receipt.
 
 Console errors and CSP violations fail these tests too (tests/e2e/conftest.py).
 """
@@ -64,6 +66,7 @@ OVERFLOW = """() => {
 }"""
 
 
+# Tables wider than their box (they scroll sideways inside it).
 SCROLLING_TABLES = """() => [...document.querySelectorAll(".table-wrap")]
   .filter((box) => box.scrollWidth > box.clientWidth)
   .map((box) => `${location.pathname} ${box.querySelector("table").className || "table"}`
