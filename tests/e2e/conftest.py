@@ -127,7 +127,7 @@ def _errors_of(pages: list[Any]) -> list[str]:
     found = []
     for page in pages:
         if not page.is_closed():
-            page.evaluate("0")  # lets events still in flight arrive
+            page.wait_for_timeout(0)  # lets events still in flight arrive
         found += [f"{page.url}: {error}" for error in page.console_errors]
     return found
 
@@ -143,7 +143,8 @@ def _note_failed_resource(page: Any, response: Any) -> None:
 
 
 def _note_failed_request(page: Any, request: Any) -> None:
-    if request.resource_type in ESSENTIAL_RESOURCES:
+    """A failed load, unless the browser itself cancelled it (the page navigated away)."""
+    if request.resource_type in ESSENTIAL_RESOURCES and "ERR_ABORTED" not in str(request.failure):
         page.console_errors.append(f"{request.failure} for {request.url}")
 
 
