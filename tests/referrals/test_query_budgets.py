@@ -33,7 +33,8 @@ TRANSFER_PREVIEW = 32  # + the decision, as the refer preview, with the case fil
 CLOSED_GET = 20  # as the refer page
 INBOX = 16  # + roles, the page, its count, notices, the senders' protocols (one read), overdue
 SENT = 13  # + roles, the overdue referrals with sender, recipient and case, their protocols
-PACKET = 15  # + roles, the referral with its sender, its audited read
+PACKET = 18  # + roles, the referral with its sender, its audited read; pending: the
+# duplicate check on the packet's name (two) and the agency's caseworkers for the answer form
 CASE_PAGE = 50  # the case page: its sections (forms: one per step), then referrals, feedback
 API_INBOX = 11  # + roles, the count, the page with senders, their protocols (one read)
 API_LEDGER = 17  # + the case read, may-see, the count, the page with actors, agency names

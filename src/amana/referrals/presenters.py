@@ -5,13 +5,16 @@ value as text. No forms, no views: both import from here."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amana.accounts.models import User
 from amana.cases.models import Case
 from amana.protocol import Protocol
+from amana.protocol.model import Participant
 from amana.referrals.elements import READERS, packet_values
 from amana.referrals.models import Referral
 from amana.referrals.overdue import overdue, response_days_of
@@ -114,6 +117,8 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
     rows = []
     for name, service in sorted(spec.services.items()):
         provider = protocol.participants.get(service.provider)
+        if not _may_provide(protocol, provider):
+            continue
         rows.append(
             {
                 "name": name,
@@ -124,6 +129,27 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _may_provide(protocol: Protocol, provider: Participant | None, at: date | None = None) -> bool:
+    """A service is offered only when its provider signed the protocol in force (in the
+    interim period, being listed is enough, as the engine decides) and is not suspended:
+    the engine would refuse a referral to anyone else."""
+    if provider is None:
+        return False
+    today = at or timezone.localdate()
+    interim = protocol.effective_from is None or protocol.effective_from > today
+    if not interim and (provider.signed_on is None or provider.signed_on > today):
+        return False
+    return provider.suspended is None or not provider.suspended.covers(today)
+
+
+def person_name(user: User | None) -> str:
+    """How a person is named on pages: their full name, the username only when none is
+    recorded."""
+    if user is None:
+        return ""
+    return user.full_name or user.username
 
 
 PAGE_SIZE = 50
