@@ -199,3 +199,41 @@ def test_sending_what_the_preview_refused_is_refused_on_the_server_anyway(client
     response = logged_in(client, world.worker).post(refer_url(world), FORM | {"step": "send"})
     assert response.status_code == 200 and not Referral.objects.exists()
     assert 'value="send" disabled' in response.content.decode()
+
+
+# --- The "Sent" list --------------------------------------------------------------------------
+
+
+def test_the_sent_list_shows_everything_sent_with_its_status(client, world):
+    give_consent(world)
+    waiting = send(world)
+    answered = send(world)
+    logged_in(Client(), world.officer).post(
+        respond_url(answered), {"answer": "reject", "reason": "Full."}
+    )
+    page = logged_in(client, world.worker).get("/referrals/sent/")
+    listed = [row["referral"].pk for row in page.context["sent_rows"]]
+    assert set(listed) == {waiting.pk, answered.pk}
+    html = page.content.decode()
+    assert "Pending" in html and "Rejected" in html and "Nour Haddad" not in html
+    only = client.get("/referrals/sent/?status=rejected").context["sent_rows"]
+    assert [row["referral"].pk for row in only] == [answered.pk]
+    assert client.get("/referrals/sent/?status=bogus").status_code == 200
+
+
+def test_the_sent_list_is_empty_for_other_agencies_and_colleagues_off_the_case(client, world):
+    give_consent(world)
+    send(world)
+    colleague = UserFactory(
+        roles=[Role.CASEWORKER], agency=world.worker.agency, username="colleague.psy"
+    )
+    for user in (world.officer, world.bystander, colleague):
+        page = logged_in(Client(), user).get("/referrals/sent/")
+        assert page.status_code == 200 and page.context["sent_rows"] == []
+
+
+def test_the_inbox_links_to_the_sent_list_for_those_who_send(client, world):
+    html = logged_in(client, world.worker).get("/referrals/inbox/").content.decode()
+    assert 'href="/referrals/sent/"' in html
+    im = logged_in(Client(), world.im_officer).get("/referrals/sent/")
+    assert im.status_code == 403

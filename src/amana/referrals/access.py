@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,6 +133,19 @@ def overdue_referrals(actor: User, *, today: date | None = None) -> list[Overdue
         return []
     mine = Referral.objects.filter(sender_id=actor.agency_id, case__in=visible_cases(actor))
     return overdue_among(mine, today or timezone.localdate())
+
+
+def sent_referrals(actor: User, *, status: str = "") -> QuerySet[Referral]:
+    """Everything the actor's agency sent, of cases the actor may open or sent by the actor,
+    newest first, with its status; `status` keeps one status only. Nothing without
+    REFERRAL_SEND."""
+    if not actor.has_permission(Perm.REFERRAL_SEND):
+        return Referral.objects.none()
+    mine = Q(case__in=visible_cases(actor)) | Q(sent_by_id=actor.pk)
+    found = Referral.objects.filter(mine, sender_id=actor.agency_id)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related("sender", "recipient", "case").order_by("-sent_at", "pk")
 
 
 def notices(actor: User, *, unread_only: bool = False) -> QuerySet[RecipientNotice]:
