@@ -5,11 +5,15 @@ the child, unsigned agencies' services are not offered, and a refused preview ca
 from __future__ import annotations
 
 import pytest
+import yaml
 from django.test import Client
 
 from amana.accounts.roles import Role
 from amana.audit.models import AuditEntry
 from amana.cases.models import Case, CaseAssignment
+from amana.protocol.bench import demo_protocol_path
+from amana.protocols.actions import load_protocol_file
+from amana.protocols.models import ProtocolVersion
 from amana.referrals.models import Referral
 from tests.cases.helpers import register
 from tests.factories import UserFactory
@@ -237,3 +241,55 @@ def test_the_inbox_links_to_the_sent_list_for_those_who_send(client, world):
     assert 'href="/referrals/sent/"' in html
     im = logged_in(Client(), world.im_officer).get("/referrals/sent/")
     assert im.status_code == 403
+
+
+# --- The contact the agreed method needs --------------------------------------------------------
+
+
+def agree_caregiver_contact(tmp_path) -> None:
+    """The demo protocol, amended so that resettlement referrals may carry the caregiver's
+    contact (a newer version, in force from the same day)."""
+    document = yaml.safe_load(demo_protocol_path().read_text(encoding="utf-8"))
+    service = document["purposes"]["referral_immediate"]["services"]["resettlement_consideration"]
+    service["elements"] = [*service["elements"], "caregiver_contact"]
+    document["id"] = "demo-caregiver-contact"
+    path = tmp_path / "amended.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    ProtocolVersion.objects.all().delete()
+    load_protocol_file(str(path), actor=None)
+
+
+def caregiver_referral(world: World) -> Referral:
+    give_consent(world)
+    return send(world, contact_method="through_caregiver")
+
+
+def test_through_the_caregiver_the_packet_carries_their_contact_when_agreed(
+    client, world, tmp_path
+):
+    agree_caregiver_contact(tmp_path)
+    referral = caregiver_referral(world)
+    assert "caregiver_contact" in referral.shared_elements
+    page = logged_in(client, world.officer).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Halima Yusuf" in page  # the caregiver registered with the case
+    client.post(respond_url(referral), {"answer": "accept"})
+    referral.refresh_from_db()
+    assert referral.received_case is not None
+    carers = referral.received_case.child.related_people.filter(is_caregiver=True)
+    assert [person.full_name for person in carers] == ["Halima Yusuf"]
+
+
+def test_through_the_caregiver_their_contact_stays_when_the_protocol_does_not_agree(client, world):
+    referral = caregiver_referral(world)
+    assert "caregiver_contact" not in referral.shared_elements
+    ledger = referral.ledger
+    assert "caregiver_contact" in ledger.requested and "elements.not_agreed" in ledger.codes
+    page = logged_in(client, world.officer).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Halima Yusuf" not in page
+
+
+def test_the_preview_warns_when_the_caregivers_contact_will_not_go(client, world):
+    give_consent(world)
+    form = FORM | {"contact_method": "through_caregiver", "step": "preview"}
+    html = logged_in(client, world.worker).post(refer_url(world), form).content.decode()
+    assert "no way to reach the caregiver" in html

@@ -42,7 +42,7 @@ TRANSFER_BASES = [
 # The case's facts a referral may ask for (the engine keeps what the service did not agree).
 FROM_THE_CASE = (
     "full_name", "date_of_birth", "sex", "individual_id", "contact_phone", "case_number",
-    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status",
+    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status", "caregiver_contact",
 )  # fmt: skip
 # Texts the caseworker writes for this referral; never read from the case file.
 WRITTEN = ("referral_summary", "risk_summary", "incident_narrative")
@@ -66,6 +66,7 @@ ELEMENT_LABELS = {
     "concerns": _("Protection concerns"),
     "actions_taken": _("Steps of case management completed"),
     "related_people": _("Family and other people around the child"),
+    "caregiver_contact": _("Caregiver's name and phone"),
     "drafts": _("Unfinished forms (drafts)"),
     "closure_reason": _("Why the case was closed"),
     "referral_status": _("Referral status"),
@@ -194,15 +195,24 @@ def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
 
 
 def no_phone_warning(data: ReferralInput, values: dict[str, Any]) -> str:
-    """Contact by phone with no phone number in the packet: the recipient could not call."""
-    if data.contact_method != "phone" or values.get("contact_phone"):
-        return ""
-    return str(
-        _(
-            "The recipient will have no phone number: add it to what to send, or choose "
-            "another contact method."
+    """The contact method needs an element the packet will not hold (no phone number to call,
+    no caregiver's contact to go through): the recipient could not reach the family."""
+    if data.contact_method == "phone" and not values.get("contact_phone"):
+        return str(
+            _(
+                "The recipient will have no phone number: add it to what to send, or choose "
+                "another contact method."
+            )
         )
-    )
+    if data.contact_method == "through_caregiver" and not values.get("caregiver_contact"):
+        return str(
+            _(
+                "The recipient will have no way to reach the caregiver: the protocol does not "
+                "allow their contact for this service, or none is recorded. Choose another "
+                "contact method."
+            )
+        )
+    return ""
 
 
 def decision_view(

@@ -53,7 +53,8 @@ def packet_duplicates(values: dict[str, Any], actor: User) -> list[DuplicateCand
     if not child.full_name:
         return []
     year = child.date_of_birth.year if child.date_of_birth else None
-    carers = [p.full_name for p in packet_people(values.get("related_people")) if p.is_caregiver]
+    people = packet_people(values.get("related_people") or values.get("caregiver_contact"))
+    carers = [p.full_name for p in people if p.is_caregiver]
     found = possible_duplicates(
         agency=actor.agency, full_name=child.full_name, birth_year=year, caregiver_names=carers
     )
@@ -102,7 +103,7 @@ def take_in(
         return None
     new_case = register_case(
         child=child,
-        people=packet_people(values.get("related_people")),
+        people=packet_people(values.get("related_people") or values.get("caregiver_contact")),
         case=packet_case(values, values.get("case_summary") or {}),
         assignee=intake.assignee,
         origin=origin,
