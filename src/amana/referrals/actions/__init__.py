@@ -7,7 +7,7 @@ transaction with its audit entry; every disclosure is decided and recorded on th
 `amana.sharing.disclosure`."""
 
 from amana.referrals.actions.feedback import FeedbackResult, do_send_service_feedback
-from amana.referrals.actions.intake import NEW_CASE, Intake, packet_duplicates
+from amana.referrals.actions.intake import INTAKE_PURPOSES, NEW_CASE, Intake, packet_duplicates
 from amana.referrals.actions.reminders import Reminder, do_record_reminders
 from amana.referrals.actions.respond import do_mark_notice_read, do_respond_referral
 from amana.referrals.actions.send import (
@@ -20,6 +20,7 @@ from amana.referrals.actions.send import (
 from amana.referrals.actions.transfer import do_send_transfer, transfer_input
 
 __all__ = [
+    "INTAKE_PURPOSES",
     "NEW_CASE",
     "FeedbackResult",
     "Intake",

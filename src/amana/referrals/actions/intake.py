@@ -29,6 +29,9 @@ from amana.referrals.models import Referral
 from amana.referrals.policy import can_open_transferred_case
 
 NEW_CASE = "new"
+# The purposes a recipient works a case for. A closed case shared for access or archiving is
+# kept as its packet: accepting it opens nothing.
+INTAKE_PURPOSES = frozenset({Referral.Purpose.REFERRAL_IMMEDIATE, Referral.Purpose.REFERRAL_FUTURE})
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ def packet_duplicates(values: dict[str, Any], actor: User) -> list[DuplicateCand
 
 def check_intake(referral: Referral, actor: User, intake: Intake) -> Case | None:
     """Before anything changes. Returns the existing case to link to, or None for a new one
-    (or none at all, when the packet holds no name to open a case with)."""
+    (or none at all: a purpose no case is worked for, or a packet without the child's name)."""
+    if referral.purpose not in INTAKE_PURPOSES:
+        return None
     if intake.case != NEW_CASE:
         offered = {str(c.case_id) for c in packet_duplicates(packet_values(referral), actor)}
         if intake.case not in offered:
@@ -99,7 +104,7 @@ def take_in(
         return link
     values = packet_values(referral)
     child = packet_child(values)
-    if not child.full_name:
+    if referral.purpose not in INTAKE_PURPOSES or not child.full_name:
         return None
     new_case = register_case(
         child=child,

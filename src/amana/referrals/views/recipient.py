@@ -21,6 +21,7 @@ from amana.cases.access import visible_cases
 from amana.core.web import actor_of, field_error, guarded
 from amana.referrals import access
 from amana.referrals.actions import (
+    INTAKE_PURPOSES,
     NEW_CASE,
     Intake,
     do_mark_notice_read,
@@ -95,7 +96,7 @@ def _render_packet(
     accepted = shown["status"] == Referral.Status.ACCEPTED
     transfer = shown["purpose"] == TRANSFER
     if pending:
-        form = form or RespondForm(**_intake_choices(actor, shown["values"], transfer))
+        form = form or RespondForm(**_intake_choices(actor, shown["values"], shown["purpose"]))
     received = shown["received_case"]
     own_case = (
         visible_cases(actor).filter(pk=received).values_list("pk", "case_number").first()
@@ -116,7 +117,8 @@ def _render_packet(
             for name, value in shown["values"].items()
         ],
         "form": form if pending else None,
-        "can_open_case": bool(shown["values"].get("full_name")),
+        "can_open_case": bool(shown["values"].get("full_name"))
+        and (transfer or shown["purpose"] in INTAKE_PURPOSES),
         "own_case": own_case,
         "feedback_form": (feedback_form or ServiceFeedbackForm())
         if accepted and not transfer
@@ -126,11 +128,11 @@ def _render_packet(
     return render(request, "referrals/packet.html", context, status=status)
 
 
-def _intake_choices(actor: User, values: dict[str, Any], transfer: bool) -> dict[str, Any]:
+def _intake_choices(actor: User, values: dict[str, Any], purpose: str) -> dict[str, Any]:
     """The answer form's choices: the agency's cases the duplicate check found for the
     packet's child (not for a transfer, which always opens a case), and who works the case."""
     cases = []
-    if not transfer:
+    if purpose in INTAKE_PURPOSES:
         cases = [
             (
                 str(found.case_id),
@@ -160,7 +162,7 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
     actor = actor_of(request)
     referral = access.access_received_referral(actor, referral_id, origin=origin_of(request))
     values = json.loads(referral.packet or "{}")
-    choices = _intake_choices(actor, values, referral.purpose == TRANSFER)
+    choices = _intake_choices(actor, values, referral.purpose)
     form = RespondForm(request.POST, **choices)
     if not form.is_valid():
         return _render_packet(request, actor, referral_id, form, status=400)
