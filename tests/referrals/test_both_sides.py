@@ -293,3 +293,14 @@ def test_the_preview_warns_when_the_caregivers_contact_will_not_go(client, world
     form = FORM | {"contact_method": "through_caregiver", "step": "preview"}
     html = logged_in(client, world.worker).post(refer_url(world), form).content.decode()
     assert "no way to reach the caregiver" in html
+
+
+def test_the_senders_own_case_can_never_be_linked_by_the_recipient(client, world):
+    give_consent(world)
+    referral = send(world)
+    response = logged_in(client, world.officer).post(
+        respond_url(referral), {"answer": "accept", "case": str(world.case.pk)}
+    )
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PENDING and referral.received_case is None
