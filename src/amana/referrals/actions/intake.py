@@ -66,7 +66,11 @@ def packet_duplicates(values: dict[str, Any], actor: User) -> list[DuplicateCand
 
 def check_intake(referral: Referral, actor: User, intake: Intake) -> Case | None:
     """Before anything changes. Returns the existing case to link to, or None for a new one
-    (or none at all: a purpose no case is worked for, or a packet without the child's name)."""
+    (or none at all: a purpose no case is worked for, or a packet without the child's name).
+    The chosen caseworker is checked for a transfer too, which opens its case itself."""
+    assignee = intake.assignee
+    if assignee is not None and not _may_work(assignee, actor):
+        raise ActionError("assignee", _("Choose an active caseworker of your agency."))
     if referral.purpose not in INTAKE_PURPOSES:
         return None
     if intake.case != NEW_CASE:
@@ -78,9 +82,6 @@ def check_intake(referral: Referral, actor: User, intake: Intake) -> Case | None
         return None
     if not can_open_transferred_case(actor):
         raise NotAllowed(Perm.CASE_CREATE.value)
-    assignee = intake.assignee
-    if assignee is not None and not _may_work(assignee, actor):
-        raise ActionError("assignee", _("Choose an active caseworker of your agency."))
     return None
 
 

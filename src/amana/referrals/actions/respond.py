@@ -59,7 +59,7 @@ def do_respond_referral(
     link = None
     if transfer:
         check_can_receive(referral, actor)
-    elif accept:
+    if accept:
         link = check_intake(referral, actor, intake)
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.REJECTED
     referral.responded_by, referral.responded_at = actor, timezone.now()

@@ -179,9 +179,10 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
     except ActionError as error:
         field_error(form, error)
         return _render_packet(request, actor, referral_id, form, status=400)
-    if accept and referral.purpose != TRANSFER and answered.received_case_id is not None:
-        return _after_intake(request, actor, answered)
-    if accept and answered.received_case_id is not None:
+    received = answered.received_case_id
+    if accept and received is not None and referral.purpose == TRANSFER:
+        if not visible_cases(actor).filter(pk=received).exists():
+            return _after_intake(request, actor, answered)  # given to the chosen caseworker
         messages.success(
             request,
             _(
@@ -190,7 +191,9 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
                 "the family, and record it."
             ),
         )
-        return redirect("cases:detail", case_id=answered.received_case_id)
+        return redirect("cases:detail", case_id=received)
+    if accept and received is not None:
+        return _after_intake(request, actor, answered)
     messages.success(request, _("Referral accepted.") if accept else _("Referral rejected."))
     return redirect("referrals:packet", referral_id=referral.pk)
 
