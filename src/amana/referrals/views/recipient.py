@@ -215,7 +215,11 @@ def _after_intake(request: HttpRequest, actor: User, referral: Referral) -> Http
         )
         return redirect("cases:detail", case_id=case_id)
     messages.success(
-        request, _("Referral accepted: the case was given to the caseworker you chose.")
+        request,
+        _(
+            "Referral accepted. It is worked from a case you are not assigned to: its "
+            "caseworker has it."
+        ),
     )
     return redirect("referrals:packet", referral_id=referral.pk)
 
