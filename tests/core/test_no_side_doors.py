@@ -387,7 +387,10 @@ def test_the_recipient_of_the_referral_finds_only_the_packet(client, world):
     after = _snapshot(world)
     answered, sent = after.pop("referrals"), before.pop("referrals")
     assert after == before, "the recipient changed agency A's case"
-    assert answered in (sent, [(str(world.referral.pk), "accepted")]), answered
+    # C's answer: an accept whose body names A's case as the one to link to is refused (only
+    # C's own cases the duplicate check offers can be), so the walk may end with a rejection.
+    answers = [[(str(world.referral.pk), status)] for status in ("accepted", "rejected")]
+    assert answered in (sent, *answers), answered
 
 
 def test_positive_twin_the_assigned_caseworker_finds_the_markers(client, world):

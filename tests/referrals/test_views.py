@@ -330,8 +330,11 @@ def test_accept_flows_back_to_the_case_page(client, world):
     response = logged_in(client, world.officer).post(
         f"/referrals/{referral.pk}/respond/", {"answer": "accept"}
     )
-    assert response.status_code == 302 and response["Location"] == f"/referrals/{referral.pk}/"
-    assert Referral.objects.get().status == "accepted"
+    answered = Referral.objects.get()
+    assert answered.status == "accepted"
+    # Accepting opens the recipient's own case from the packet, and goes there.
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{answered.received_case_id}/"
     after = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Accepted" in after and 'value="accept"' not in after
     case_page = logged_in(Client(), world.worker).get(f"/cases/{world.case.pk}/")

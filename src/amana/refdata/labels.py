@@ -100,6 +100,7 @@ ELEMENT_LABELS: Final[dict[str, Promise]] = {
     "concerns": _("Protection concerns"),
     "actions_taken": _("Steps of case management completed"),
     "related_people": _("Family and other people around the child"),
+    "caregiver_contact": _("Caregiver's name and phone"),
     "drafts": _("Unfinished forms (drafts)"),
     "closure_reason": _("Why the case was closed"),
     "referral_status": _("Referral status"),

@@ -5,13 +5,16 @@ value as text. No forms, no views: both import from here."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amana.accounts.models import User
 from amana.cases.models import Case, RelatedPerson
 from amana.protocol import Protocol
+from amana.protocol.model import Participant
 from amana.refdata.labels import CONCERNS, ELEMENTS, SERVICES, SEX, humanised, label, relabel_quoted
 from amana.referrals.elements import READERS, packet_values
 from amana.referrals.models import Referral
@@ -40,7 +43,7 @@ TRANSFER_BASES = [
 # The case's facts a referral may ask for (the engine keeps what the service did not agree).
 FROM_THE_CASE = (
     "full_name", "date_of_birth", "sex", "individual_id", "contact_phone", "case_number",
-    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status",
+    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status", "caregiver_contact",
 )  # fmt: skip
 # Texts the caseworker writes for this referral; never read from the case file.
 WRITTEN = ("referral_summary", "risk_summary", "incident_narrative")
@@ -82,6 +85,8 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
     rows = []
     for name, service in sorted(spec.services.items()):
         provider = protocol.participants.get(service.provider)
+        if not _may_provide(protocol, provider):
+            continue
         rows.append(
             {
                 "name": name,
@@ -92,6 +97,27 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _may_provide(protocol: Protocol, provider: Participant | None, at: date | None = None) -> bool:
+    """A service is offered only when its provider signed the protocol in force (in the
+    interim period, being listed is enough, as the engine decides) and is not suspended:
+    the engine would refuse a referral to anyone else."""
+    if provider is None:
+        return False
+    today = at or timezone.localdate()
+    interim = protocol.effective_from is None or protocol.effective_from > today
+    if not interim and (provider.signed_on is None or provider.signed_on > today):
+        return False
+    return provider.suspended is None or not provider.suspended.covers(today)
+
+
+def person_name(user: User | None) -> str:
+    """How a person is named on pages: their full name, the username only when none is
+    recorded."""
+    if user is None:
+        return ""
+    return user.full_name or user.username
 
 
 PAGE_SIZE = 50
@@ -187,15 +213,24 @@ def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
 
 
 def no_phone_warning(data: ReferralInput, values: dict[str, Any]) -> str:
-    """Contact by phone with no phone number in the packet: the recipient could not call."""
-    if data.contact_method != "phone" or values.get("contact_phone"):
-        return ""
-    return str(
-        _(
-            "The recipient will have no phone number: add it to what to send, or choose "
-            "another contact method."
+    """The contact method needs an element the packet will not hold (no phone number to call,
+    no caregiver's contact to go through): the recipient could not reach the family."""
+    if data.contact_method == "phone" and not values.get("contact_phone"):
+        return str(
+            _(
+                "The recipient will have no phone number: add it to what to send, or choose "
+                "another contact method."
+            )
         )
-    )
+    if data.contact_method == "through_caregiver" and not values.get("caregiver_contact"):
+        return str(
+            _(
+                "The recipient will have no way to reach the caregiver: the protocol does not "
+                "allow their contact for this service, or none is recorded. Choose another "
+                "contact method."
+            )
+        )
+    return ""
 
 
 def decision_view(

@@ -23,7 +23,12 @@ from amana.referrals.elements import known_elements, packet_values
 from amana.referrals.jobs import notify_referral_recipient
 from amana.referrals.models import Referral
 from amana.referrals.policy import can_send_referral
-from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES, CONTACT_METHODS, TRANSFER
+from amana.referrals.vocabulary import (
+    CLOSED_CASE_PURPOSES,
+    CONTACT_METHODS,
+    CONTACT_NEEDS,
+    TRANSFER,
+)
 from amana.sharing import disclosure
 from amana.sharing.disclosure import Disclosure, Intent
 
@@ -40,12 +45,16 @@ class ReferralInput:
     purpose: str = Referral.Purpose.REFERRAL_IMMEDIATE.value
 
     def intent(self) -> Intent:
-        """What the disclosure path decides on (the written texts stay here)."""
+        """What the disclosure path decides on (the written texts stay here). The element the
+        contact method needs (the caregiver's contact, "through the caregiver") is asked for
+        too: the engine sends it only if the protocol agrees it."""
+        needed = CONTACT_NEEDS.get(self.contact_method)
+        elements = [*self.elements, needed] if needed and needed not in self.elements else []
         return Intent(
             recipient=self.recipient,
             purpose=self.purpose,
             legal_basis=self.legal_basis,
-            elements=tuple(self.elements),
+            elements=tuple(elements or self.elements),
             service=self.service or None,
             label=self.label or None,
             contact_method=self.contact_method or None,
