@@ -168,7 +168,7 @@ def register_case(
     )
     record.concerns.set(concerns)
     CaseAssignment.objects.create(case=record, user=actor)
-    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, actor)
+    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, actor, actor=actor)
     write_entry(
         actor=actor,
         action="case.register",
