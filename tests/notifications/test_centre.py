@@ -12,9 +12,12 @@ from django.test import Client
 from amana.accounts.models import User
 from amana.accounts.roles import Role
 from amana.notifications import access
-from amana.notifications.actions import do_mark_all_notifications_read, do_mark_notification_read
+from amana.notifications.actions.notify import notify
+from amana.notifications.actions.read import (
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
+)
 from amana.notifications.models import Notification
-from amana.notifications.notify import notify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 
 from amana.audit.models import AuditEntry
+from amana.notifications.actions.notify import notify
 from amana.notifications.jobs import email_notifications
 from amana.notifications.models import Notification
-from amana.notifications.notify import notify
 from amana.referrals.actions import do_send_referral
 from tests.factories import UserFactory
 from tests.referrals.backend_helpers import REFERRAL, World, agree, make_world
@@ -75,7 +75,9 @@ def test_the_message_is_in_the_recipients_language(world, mailoutbox, language, 
 def test_no_email_url_means_notifications_without_a_job(world, settings, monkeypatch):
     settings.AMANA_EMAIL_ENABLED = False
     enqueued: list[object] = []
-    monkeypatch.setattr("amana.notifications.notify.enqueue", lambda *a, **k: enqueued.append(k))
+    monkeypatch.setattr(
+        "amana.notifications.actions.notify.enqueue", lambda *a, **k: enqueued.append(k)
+    )
     _send(world)
     assert Notification.objects.filter(recipient=world.officer).exists() and enqueued == []
 

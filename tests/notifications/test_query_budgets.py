@@ -9,7 +9,7 @@ from django.test import Client
 
 from amana.accounts.models import User
 from amana.accounts.roles import Role
-from amana.notifications.notify import notify
+from amana.notifications.actions.notify import notify
 from tests.core.queries import flat, queries
 from tests.factories import UserFactory
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from amana.notifications.actions.notify import notify
 from amana.notifications.models import Notification
-from amana.notifications.notify import notify
 from amana.referrals.actions import do_send_referral
 from amana.referrals.models import Referral
 from tests.jobs.helpers import jobs_named

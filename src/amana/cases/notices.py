@@ -8,7 +8,7 @@ from django.urls import reverse
 from amana.accounts.models import User
 from amana.cases.models import Case, Task
 from amana.notifications import kinds
-from amana.notifications.notify import notify
+from amana.notifications.actions.notify import notify
 
 
 def case_link(case: Case) -> str:

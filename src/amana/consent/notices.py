@@ -11,7 +11,7 @@ from amana.accounts.models import User
 from amana.accounts.roles import Role
 from amana.cases.models import Case, CaseAssignment
 from amana.notifications import kinds
-from amana.notifications.notify import notify
+from amana.notifications.actions.notify import notify
 
 
 def told_of_withdrawal(case: Case) -> set[object]:

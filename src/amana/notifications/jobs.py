@@ -1,7 +1,7 @@
 """The notification e-mails, sent by the worker after the action that notified commits.
 
-The actions are imported inside the job: `notify` (imported by actions of other apps)
-imports this module."""
+The action is imported inside the job: `actions.notify` (imported by actions of other
+apps) imports this module."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from amana.jobs.registry import job
 def email_notifications(notification_ids: list[str]) -> str:
     """Send each notification's e-mail (one message per notification, each sent once: a
     retry after a failure skips those already sent)."""
-    from amana.notifications.actions import do_email_notification
+    from amana.notifications.actions.email import do_email_notification
 
     sent = sum(do_email_notification(notification_id=pk) for pk in notification_ids)
     return f"{sent} sent"

@@ -9,7 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amana.audit.log import origin_of
 from amana.core.web import actor_of, guarded
 from amana.notifications import access
-from amana.notifications.actions import do_mark_all_notifications_read, do_mark_notification_read
+from amana.notifications.actions.read import (
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
+)
 from amana.notifications.kinds import shown_text
 
 

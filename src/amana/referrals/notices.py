@@ -10,7 +10,7 @@ from django.urls import reverse
 from amana.accounts.models import User
 from amana.accounts.roles import ROLES, Perm
 from amana.notifications import kinds
-from amana.notifications.notify import notify
+from amana.notifications.actions.notify import notify
 from amana.referrals.models import Referral
 
 RECEIVING_ROLES = sorted(

@@ -15,8 +15,8 @@ from amana.audit.log import write_entry
 from amana.cases.models import Task
 from amana.cases.notices import case_link
 from amana.notifications import kinds
+from amana.notifications.actions.notify import notify
 from amana.notifications.models import Notification
-from amana.notifications.notify import notify
 
 BATCH = 500  # tasks told per run at most; the next run goes on with the rest
 ONCE_PREFIX = "task.overdue:"

@@ -1,6 +1,6 @@
-"""Writing notifications: marking them read, and e-mailing one (the job's work).
-
-Creating them is `notify.notify`, called inside other apps' actions."""
+"""E-mailing one notification (the work of the job `notifications.email`): to the
+recipient's work address, in their language, once; a neutral sentence and where to read it,
+never anything about the case."""
 
 from __future__ import annotations
 
@@ -12,48 +12,8 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.models import User
 from amana.audit.log import write_entry
-from amana.notifications.access import own_notifications
 from amana.notifications.kinds import emailed_text
 from amana.notifications.models import Notification
-from amana.notifications.notify import adjust_unread
-
-
-@transaction.atomic(durable=True)
-def do_mark_notification_read(
-    *, notification: Notification, origin: str = "", actor: User
-) -> Notification:
-    """The actor read one of their notifications (someone else's is not found)."""
-    row = own_notifications(actor).select_for_update().get(pk=notification.pk)
-    if row.read_at is None:
-        row.read_at = timezone.now()
-        row.save(update_fields=["read_at"])
-        adjust_unread([actor.pk], -1)
-        write_entry(
-            actor=actor,
-            action="notification.read",
-            object_type="notification",
-            object_id=row.pk,
-            origin=origin,
-            details={"kind": row.kind},
-        )
-    return row
-
-
-@transaction.atomic(durable=True)
-def do_mark_all_notifications_read(*, origin: str = "", actor: User) -> int:
-    """Every unread notification of the actor is read; return how many."""
-    marked = own_notifications(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
-    if marked:
-        adjust_unread([actor.pk], -marked)
-        write_entry(
-            actor=actor,
-            action="notification.read_all",
-            object_type="user",
-            object_id=actor.pk,
-            origin=origin,
-            details={"count": marked},
-        )
-    return marked
 
 
 @transaction.atomic(durable=True)
