@@ -167,6 +167,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A failed CSRF check answers a styled page in the user's language (JSON under /api/).
+CSRF_FAILURE_VIEW = "amana.core.error_pages.csrf_failure"
 
 # Log-in throttle (amana.accounts.throttle): failures for one username count together from
 # every address; after the free ones each failure imposes a delay that doubles up to the cap.

@@ -24,3 +24,9 @@ urlpatterns = [
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),
 ]
+
+# Styled error pages in the user's language (JSON under /api/): amana.core.error_pages.
+handler400 = "amana.core.error_pages.bad_request"
+handler403 = "amana.core.error_pages.permission_denied"
+handler404 = "amana.core.error_pages.page_not_found"
+handler500 = "amana.core.error_pages.server_error"

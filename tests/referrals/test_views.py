@@ -616,4 +616,4 @@ def test_referral_dates_are_isolated_left_to_right(client, world):
     day = f"{timezone.localtime(referral.sent_at):%Y-%m-%d}"
     assert f'<bdi dir="ltr">{day} ' in html
     case_page = logged_in(Client(), world.worker).get(f"/cases/{world.case.pk}/").content
-    assert f'<td><bdi dir="ltr">{day}</bdi></td>' in case_page.decode()
+    assert f'<bdi dir="ltr">{day}</bdi></td>' in case_page.decode()
