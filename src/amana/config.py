@@ -23,6 +23,8 @@ EXCEPTIONAL_DAYS = 7
 SESSION_MAX_HOURS = 12
 SEAL_CRON = "* * * * *"  # seal the audit log and sign a checkpoint every minute
 REMINDERS_CRON = "0 * * * *"  # overdue referrals, hourly (one reminder per referral and day)
+OVERDUE_TASKS_CRON = "30 * * * *"  # overdue tasks, hourly (each overdue task notified once)
+EMAIL_SCHEMES = ("smtp", "smtp+tls", "console")
 CRON_OFF = ("off", "none", "never")
 
 
@@ -40,7 +42,7 @@ class Config:
     field_keys: dict[str, bytes] = field(repr=False)
     active_field_key: str
     blind_index_key: bytes = field(repr=False)
-    email_url: str
+    email_url: str = field(repr=False)
     # HMAC key of the audit chain, and the Ed25519 key that signs checkpoints (outside the DB).
     audit_key: bytes = field(default=b"", repr=False)
     checkpoint_signing_key: bytes = field(default=b"", repr=False)
@@ -65,6 +67,12 @@ class Config:
     # five-field cron expression in UTC, or "" when the operator switched the job off.
     jobs_seal_cron: str = SEAL_CRON
     jobs_reminders_cron: str = REMINDERS_CRON
+    jobs_overdue_tasks_cron: str = OVERDUE_TASKS_CRON
+
+    # Where users reach Amana (https://amana.example.org): the link in notification e-mails
+    # ("" = the e-mail says to sign in, without a link). The sender address of those e-mails.
+    public_url: str = ""
+    email_from: str = ""
 
     @property
     def process_database_url(self) -> str:
@@ -131,6 +139,45 @@ def parse_field_keys(raw: str) -> tuple[dict[str, bytes], str]:
     if not keys:
         raise ConfigError("AMANA_FIELD_KEYS: expected at least one 'keyid:base64key'")
     return keys, active
+
+
+def _email_url(environ: dict[str, str], env: str) -> str:
+    """`EMAIL_URL`: smtp://user:pass@host:port, smtp+tls://…, console:// (mail printed on
+    the console), or empty for no e-mail. Unset: console:// outside production, none in it."""
+    if "EMAIL_URL" not in environ:
+        return "" if env == ENV_PRODUCTION else "console://"
+    url = environ["EMAIL_URL"].strip()
+    if not url:
+        return ""
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError as exc:
+        raise ConfigError("EMAIL_URL: the port is not a number between 0 and 65535") from exc
+    if parsed.scheme not in EMAIL_SCHEMES:
+        raise ConfigError(
+            "EMAIL_URL: expected smtp://, smtp+tls://, console:// or empty, "
+            f"got scheme {parsed.scheme!r}"
+        )
+    if parsed.scheme != "console" and not parsed.hostname:
+        raise ConfigError("EMAIL_URL: an smtp URL needs a host (smtp://user:pass@host:port)")
+    if port == 0:
+        raise ConfigError("EMAIL_URL: the port is not a number between 1 and 65535")
+    return url
+
+
+def _email_from(environ: dict[str, str]) -> str:
+    sender = environ.get("AMANA_EMAIL_FROM", "").strip()
+    if sender and (sender.count("@") != 1 or any(c.isspace() for c in sender)):
+        raise ConfigError("AMANA_EMAIL_FROM: expected one address, like amana@example.org")
+    return sender
+
+
+def _public_url(environ: dict[str, str]) -> str:
+    url = environ.get("AMANA_PUBLIC_URL", "").strip().rstrip("/")
+    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).hostname):
+        raise ConfigError("AMANA_PUBLIC_URL: expected an http:// or https:// URL with a host")
+    return url
 
 
 def _split_list(raw: str) -> list[str]:
@@ -378,7 +425,9 @@ def load(environ: dict[str, str] | None = None, *, as_owner: bool | None = None)
         field_keys=field_keys,
         active_field_key=active,
         blind_index_key=blind_key,
-        email_url=env_map.get("EMAIL_URL", "console://").strip() or "console://",
+        email_url=_email_url(env_map, env),
+        email_from=_email_from(env_map),
+        public_url=_public_url(env_map),
         csrf_trusted_origins=_split_list(env_map.get("CSRF_TRUSTED_ORIGINS", "")),
         require_2fa=_require_2fa(env_map, env),
         debug=_bool(env_map, "AMANA_DEBUG", False),
@@ -393,4 +442,5 @@ def load(environ: dict[str, str] | None = None, *, as_owner: bool | None = None)
         ),
         jobs_seal_cron=_cron(env_map, "AMANA_JOBS_SEAL_CRON", SEAL_CRON),
         jobs_reminders_cron=_cron(env_map, "AMANA_JOBS_REMINDERS_CRON", REMINDERS_CRON),
+        jobs_overdue_tasks_cron=_cron(env_map, "AMANA_JOBS_OVERDUE_TASKS_CRON", OVERDUE_TASKS_CRON),
     )

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "amana.idempotency",
     "amana.accounts",
     "amana.refdata",
+    "amana.notifications",
     "amana.cases",
     "amana.caseforms",
     "amana.protocols",
@@ -231,6 +232,10 @@ if CONFIG.trusted_proxy:
     # X-Forwarded-For only from the proxy (core/management/commands/serve.py).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# EMAIL_URL (config.py checked it): smtp[+tls]://, console://, or empty for no e-mail at all.
+AMANA_EMAIL_ENABLED = bool(CONFIG.email_url)
+AMANA_PUBLIC_URL = CONFIG.public_url
+DEFAULT_FROM_EMAIL = CONFIG.email_from or "amana@localhost"
 if CONFIG.email_url.startswith("smtp"):
     _mail = urlparse(CONFIG.email_url)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -239,8 +244,10 @@ if CONFIG.email_url.startswith("smtp"):
     EMAIL_HOST_USER = unquote(_mail.username or "")
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
-else:
+elif CONFIG.email_url:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -268,6 +275,7 @@ SPECTACULAR_SETTINGS = {
 AMANA_JOBS_IN_PROCESS = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 AMANA_JOBS_SEAL_CRON = CONFIG.jobs_seal_cron
 AMANA_JOBS_REMINDERS_CRON = CONFIG.jobs_reminders_cron
+AMANA_JOBS_OVERDUE_TASKS_CRON = CONFIG.jobs_overdue_tasks_cron
 # Each app declares its jobs in its own `jobs.py`, found by procrastinate's autodiscovery.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
 # Jobs that succeeded are deleted; failed ones stay, the dead-letter list (/jobs/failed/).

@@ -19,6 +19,7 @@ urlpatterns = [
     path("consent/", include("amana.consent.urls")),
     path("referrals/", include("amana.referrals.urls")),
     path("jobs/", include("amana.ops.urls")),
+    path("notifications/", include("amana.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),

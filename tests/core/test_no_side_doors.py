@@ -38,6 +38,7 @@ from amana.cases.actions import CaseInput, ChildInput, PersonInput, do_register_
 from amana.cases.models import Case, CaseAssignment
 from amana.consent.actions import do_record_consent
 from amana.consent.models import ConsentRecord
+from amana.notifications.models import Notification
 from amana.protocol.bench import demo_protocol_path
 from amana.protocols.actions import load_protocol_file
 from amana.referrals.actions import ReferralInput, do_send_referral
@@ -123,6 +124,9 @@ PARAMETERS: dict[str, Callable[[World], list[object]]] = {
     "purpose": lambda w: ["referral_immediate"],
     "user_id": lambda w: [w.worker.pk],  # A's caseworker: nobody of B or C resets it
     "job_id": lambda w: [1],  # a background job: only a system administrator retries one
+    # the notifications the world's actions made (the referral's, to agency C's receivers):
+    # each is its recipient's only
+    "notification_id": lambda w: list(Notification.objects.values_list("pk", flat=True)),
 }
 
 

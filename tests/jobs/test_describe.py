@@ -6,7 +6,7 @@ import pytest
 
 from amana.jobs.middleware import describe
 from amana.jobs.models import ERROR_MAX_CHARS
-from amana.referrals.actions.notify import do_notify_referral_recipients
+from amana.notifications.actions.email import do_email_notification
 
 
 def _caught(call) -> BaseException:
@@ -19,10 +19,10 @@ def _caught(call) -> BaseException:
 
 @pytest.mark.django_db
 def test_the_error_names_the_last_line_of_amanas_code_it_came_through():
-    exc = _caught(lambda: do_notify_referral_recipients(referral_id="not-a-uuid"))
+    exc = _caught(lambda: do_email_notification(notification_id="not-a-uuid"))
     text = describe(exc)
     assert text.startswith("ValidationError: ")
-    assert "(amana/referrals/actions/notify.py:" in text  # not Django's frame that raised it
+    assert "(amana/notifications/actions/email.py:" in text  # not Django's frame that raised it
 
 
 def test_outside_amana_the_raising_line_is_named_and_the_text_is_one_bounded_line():

@@ -27,6 +27,7 @@ MONDAY = date(2026, 11, 9)
 def test_the_periodic_jobs_are_registered_with_their_schedules():
     assert periodic_jobs() == [
         Periodic("audit.seal", "* * * * *"),
+        Periodic("cases.overdue_tasks", "30 * * * *"),
         Periodic("jobs.recover_stalled", "* * * * *"),
         Periodic("referrals.remind", "0 * * * *"),
     ]
@@ -36,7 +37,7 @@ def test_the_periodic_jobs_are_registered_with_their_schedules():
     assert registered == {(job.name, job.cron) for job in periodic_jobs()}
     # A periodic job holds a lock named after it: two runs of it never overlap.
     assert app.tasks["audit.seal"].lock == "audit.seal"
-    assert app.tasks["referrals.notify_recipient"].lock is None
+    assert app.tasks["notifications.email"].lock is None
 
 
 @pytest.mark.postgres

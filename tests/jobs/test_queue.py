@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from amana.jobs.queue import enqueue
+from amana.notifications.models import Notification
 from amana.referrals.actions import do_send_referral
 from amana.referrals.models import Referral
 from tests.jobs.helpers import jobs_named, postgresql_only, touch
@@ -23,10 +24,11 @@ class Refused(Exception):
 def test_a_sent_referral_enqueues_its_notice_when_the_action_commits(empty_queue):
     world = make_world()
     agree(world, "referral_immediate", "unhcr")
-    referral = do_send_referral(case=world.case, data=REFERRAL, actor=world.worker).referral
-    [notice] = jobs_named("referrals.notify_recipient")
+    do_send_referral(case=world.case, data=REFERRAL, actor=world.worker)
+    [notice] = jobs_named("notifications.email")
     assert notice.status == "todo"
-    assert notice.args == {"referral_id": str(referral.pk)}
+    told = Notification.objects.get(recipient=world.officer)
+    assert notice.args == {"notification_ids": [str(told.pk)]}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +43,8 @@ def test_denied_twin_no_job_when_the_action_rolls_back(empty_queue, monkeypatch)
     with pytest.raises(Refused):
         do_send_referral(case=world.case, data=REFERRAL, actor=world.worker)
     assert not Referral.objects.exists()
-    assert jobs_named("referrals.notify_recipient") == []
+    assert jobs_named("notifications.email") == []
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

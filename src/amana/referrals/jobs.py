@@ -1,8 +1,8 @@
-"""The referrals' background jobs: reminders of overdue referrals (periodic) and the e-mail
-that tells a recipient agency a referral is waiting (enqueued by `do_send_referral`).
+"""The referrals' background job: reminders of overdue referrals (periodic), which also
+notify both sides once per overdue referral (amana.notifications). The e-mail telling a
+recipient agency that a referral waits is the notification centre's e-mail job.
 
-The actions are imported inside the jobs: `actions.send` enqueues a job of this module, so
-this module must not import the actions package while it loads.
+The actions are imported inside the job, so loading this module imports no actions.
 """
 
 from __future__ import annotations
@@ -30,12 +30,3 @@ def remind_overdue_referrals(timestamp: int = 0) -> str:
     moment = datetime.fromtimestamp(timestamp, UTC) if timestamp else timezone.now()
     reminders = do_record_reminders(today=timezone.localdate(moment), origin="worker")
     return f"{len(reminders)} overdue, {sum(1 for r in reminders if r.new)} reminded now"
-
-
-@job("referrals.notify_recipient", label=_("E-mail about a new referral"))
-def notify_referral_recipient(referral_id: str) -> str:
-    """E-mail the recipient agency's referral receivers that a referral is waiting."""
-    from amana.referrals.actions.notify import do_notify_referral_recipients
-
-    sent = do_notify_referral_recipients(referral_id=referral_id, actor=None)
-    return f"{sent} recipients"

@@ -172,7 +172,7 @@ def register_case(
     record.concerns.set(concerns)
     worker = assignee or actor
     CaseAssignment.objects.create(case=record, user=worker)
-    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, worker)
+    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, worker, actor=actor)
     write_entry(
         actor=actor,
         action="case.register",

@@ -17,6 +17,7 @@ from amana.audit.log import write_entry
 from amana.referrals.actions.intake import Intake, check_intake, take_in
 from amana.referrals.actions.received import check_can_receive, receive_transfer
 from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.notices import referral_answered
 from amana.referrals.policy import can_answer_referral, can_read_notice
 from amana.referrals.vocabulary import TRANSFER
 from amana.sharing import disclosure
@@ -66,6 +67,7 @@ def do_respond_referral(
     referral.response_reason = reason.strip()[:300]
     referral.save()
     _record_process_feedback(referral, actor)
+    referral_answered(referral, accepted=accept, actor=actor)
     write_entry(
         actor=actor,
         action="referral.accept" if accept else "referral.reject",

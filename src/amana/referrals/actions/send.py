@@ -18,10 +18,9 @@ from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.audit.models import Outcome
 from amana.cases.models import Case
-from amana.jobs.queue import enqueue
 from amana.referrals.elements import known_elements, packet_values
-from amana.referrals.jobs import notify_referral_recipient
 from amana.referrals.models import Referral
+from amana.referrals.notices import referral_received
 from amana.referrals.policy import can_send_referral
 from amana.referrals.vocabulary import (
     CLOSED_CASE_PURPOSES,
@@ -160,8 +159,8 @@ def do_send_referral(
             ledger=entry,
             sent_by=actor,
         )
-        # The recipient agency hears of it by e-mail, from the worker, once this commits.
-        enqueue(notify_referral_recipient, referral_id=str(referral.pk))
+        # The recipient agency's receivers are notified (and e-mailed, once this commits).
+        referral_received(referral, actor=actor)
     write_entry(
         actor=actor,
         action="referral.send",
