@@ -1,11 +1,52 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from amana.accounts.models import User
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
+
+# --- Two database roles: the owner creates, migrates and drops the test database, the tests run
+# as the app role (tests/dbroles.py). pytest-django's django_db_setup runs between these two.
+
+_APP_CREDENTIALS: dict[str, str] = {}
+
+
+def _default_connects_as(credentials: dict[str, str]) -> None:
+    from django.db import connections
+
+    default = connections["default"]
+    default.close()
+    default.settings_dict.update(credentials)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Before pytest-django creates the test database: connect as the owner."""
+    from django.conf import settings
+    from django.db import connections
+
+    owner = settings.AMANA_TEST_OWNER_CREDENTIALS
+    if owner:
+        default = connections["default"].settings_dict
+        _APP_CREDENTIALS.update(USER=default["USER"], PASSWORD=default["PASSWORD"])
+        _default_connects_as(owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """The database is created and migrated (its post_migrate granted the app role its
+    privileges): run the tests as the app role, then let the owner drop the database."""
+    from django.conf import settings
+
+    owner = settings.AMANA_TEST_OWNER_CREDENTIALS
+    if not owner:
+        yield
+        return
+    _default_connects_as(_APP_CREDENTIALS)
+    yield
+    _default_connects_as(owner)
 
 
 @pytest.fixture(autouse=True)

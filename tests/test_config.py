@@ -130,3 +130,101 @@ def test_replica_refused_without_a_postgresql_primary(tmp_path):
     url = "postgresql://amana:pw@replica.example.org:5432/amana"
     with pytest.raises(ConfigError, match="AMANA_REPLICA_DATABASE_URL: a replica needs"):
         load({"AMANA_VAR_DIR": str(tmp_path), "AMANA_REPLICA_DATABASE_URL": url})
+
+
+# --- AMANA_MIGRATE_DATABASE_URL: the owner role -------------------------------------------------
+
+OWNER_URL = "postgresql://amana_owner:pw2@db.example.org:5432/amana"
+
+
+def test_production_owner_commands_require_the_owner_url(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load(_production(tmp_path), as_owner=True)
+    message = str(err.value)
+    assert message.startswith("AMANA_MIGRATE_DATABASE_URL: required when AMANA_ENV=production")
+    assert "\n" not in message
+
+
+def test_production_app_processes_do_not_need_the_owner_url(tmp_path):
+    config = load(_production(tmp_path), as_owner=False)
+    assert config.migrate_database_url == ""
+    assert config.process_database_url == config.database_url
+
+
+def test_an_owner_command_connects_with_the_owner_url(tmp_path):
+    env = _production(tmp_path, AMANA_MIGRATE_DATABASE_URL=OWNER_URL)
+    owner = load(env, as_owner=True)
+    app = load(env, as_owner=False)
+    assert owner.process_database_url == OWNER_URL
+    assert app.process_database_url == env["DATABASE_URL"]
+    assert owner.app_database_role == app.app_database_role == "amana"
+
+
+def test_outside_production_one_role_may_do_everything(tmp_path):
+    env = {"AMANA_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgresql://amana@db/amana"}
+    config = load(env, as_owner=True)
+    assert config.process_database_url == "postgresql://amana@db/amana"
+
+
+def test_on_sqlite_one_connection_does_everything(tmp_path):
+    config = load(_production(tmp_path, DATABASE_URL=""), as_owner=True)
+    assert config.process_database_url.startswith("sqlite:///")
+    assert config.app_database_role == ""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"DATABASE_URL": ""}, "only for PostgreSQL"),
+        ({"AMANA_MIGRATE_DATABASE_URL": "mysql://o:p@db.example.org/amana"}, "postgresql://"),
+        (
+            {"AMANA_MIGRATE_DATABASE_URL": "postgresql://o:p@db.example.org:5432/other"},
+            "same database as DATABASE_URL",
+        ),
+        (
+            {"AMANA_MIGRATE_DATABASE_URL": "postgresql://o:p@elsewhere.example.org/amana"},
+            "same database as DATABASE_URL",
+        ),
+        (
+            {"AMANA_MIGRATE_DATABASE_URL": "postgresql://o:p@db.example.org:6432/amana"},
+            "same database as DATABASE_URL",
+        ),
+        (
+            {"AMANA_MIGRATE_DATABASE_URL": "postgresql://amana:pw@db.example.org/amana"},
+            "names the same role as DATABASE_URL",
+        ),
+        (
+            {"AMANA_MIGRATE_DATABASE_URL": "postgresql://o:p@db.example.org:port/amana"},
+            "port is not a number",
+        ),
+    ],
+)
+def test_a_wrong_owner_url_is_named(tmp_path, overrides, fragment):
+    env = _production(tmp_path, AMANA_MIGRATE_DATABASE_URL=OWNER_URL)
+    env.update(overrides)
+    env = {key: value for key, value in env.items() if value}
+    with pytest.raises(ConfigError) as err:
+        load(env, as_owner=False)
+    message = str(err.value)
+    assert message.startswith("AMANA_MIGRATE_DATABASE_URL") and fragment in message
+    assert "\n" not in message
+
+
+def test_the_default_port_is_the_same_database(tmp_path):
+    env = _production(
+        tmp_path,
+        DATABASE_URL="postgresql://amana:pw@db.example.org/amana",
+        AMANA_MIGRATE_DATABASE_URL=OWNER_URL,
+    )
+    assert load(env, as_owner=True).process_database_url == OWNER_URL
+
+
+def test_the_app_role_must_be_named_when_there_is_an_owner(tmp_path):
+    env = _production(
+        tmp_path,
+        DATABASE_URL="postgresql://db.example.org:5432/amana",
+        AMANA_MIGRATE_DATABASE_URL=OWNER_URL,
+    )
+    with pytest.raises(ConfigError) as err:
+        load(env, as_owner=True)
+    assert str(err.value).startswith("DATABASE_URL: name the application's role")

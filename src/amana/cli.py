@@ -14,12 +14,14 @@ DJANGO_FREE = {"check": "amana.protocol.cli", "scaleout": "amana.ops.scaleout.cl
 USAGE = """usage: amana COMMAND [ARGS]
 
   serve [--host H] [--port P]   run the web app (waitress)
+  worker [--concurrency N]      run background and periodic jobs (PostgreSQL)
   migrate                       create or update the database
   demo                          load the demo agencies, users and data (idempotent)
   audit verify|seal             check the audit chain / seal pending entries
   backup FILE                   back up the database to a new FILE (keys are not in it)
   restore FILE                  restore a backup into an empty database
   keys generate|rotate|status   new field key / re-encrypt under the active key / inventory
+  names reindex|status          recompute name tokens after the name rules change / progress
   import_data lookups FILE --kind KIND | locations FILE
                                 import lookup lists and the location hierarchy (CSV, HXL)
   seed --cases N --seed S       synthetic multi-agency cases for benchmarks
@@ -42,7 +44,7 @@ def _fail(message: str) -> int:
 # `makemigrations` and `check` touch no data.
 DATA_COMMANDS = frozenset(
     {"serve", "runserver", "migrate", "demo", "seed", "bench", "import_data", "protocol"}
-    | {"referrals", "audit", "shell", "loaddata", "dumpdata"}
+    | {"referrals", "audit", "shell", "loaddata", "dumpdata", "worker", "names"}
 )
 
 
@@ -52,6 +54,19 @@ def _touches_data(argv: list[str]) -> bool:
     if argv[0] == "keys":
         return len(argv) > 1 and argv[1] == "rotate"
     return argv[0] in DATA_COMMANDS
+
+
+# Commands that change the schema or rewrite what the app role may not: they connect as the owner
+# role (AMANA_MIGRATE_DATABASE_URL) on PostgreSQL; every other command as the app role.
+OWNER_COMMANDS = frozenset({"migrate", "restore", "flush"})
+
+
+def _runs_as_owner(argv: list[str]) -> bool:
+    if not argv:
+        return False
+    if argv[0] == "keys":
+        return len(argv) > 1 and argv[1] == "rotate"
+    return argv[0] in OWNER_COMMANDS
 
 
 def _keys_match_data() -> str | None:
@@ -68,8 +83,10 @@ def _keys_match_data() -> str | None:
 
 
 def _run_django(argv: list[str]) -> int:
-    from amana.config import ConfigError, load
+    from amana.config import ConfigError, connect_as_owner, load
 
+    if _runs_as_owner(argv):
+        connect_as_owner()
     try:
         load()
     except ConfigError as exc:

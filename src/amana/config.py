@@ -12,7 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 ENV_DEMO = "demo"
 ENV_PRODUCTION = "production"
@@ -22,6 +22,11 @@ KEY_BYTES = 32
 EXCEPTIONAL_DAYS = 7
 SESSION_MAX_HOURS = 12
 REPLICA_MAX_LAG = 30
+SEAL_CRON = "* * * * *"  # seal the audit log and sign a checkpoint every minute
+REMINDERS_CRON = "0 * * * *"  # overdue referrals, hourly (one reminder per referral and day)
+OVERDUE_TASKS_CRON = "30 * * * *"  # overdue tasks, hourly (each overdue task notified once)
+EMAIL_SCHEMES = ("smtp", "smtp+tls", "console")
+CRON_OFF = ("off", "none", "never")
 
 
 class ConfigError(Exception):
@@ -38,7 +43,7 @@ class Config:
     field_keys: dict[str, bytes] = field(repr=False)
     active_field_key: str
     blind_index_key: bytes = field(repr=False)
-    email_url: str
+    email_url: str = field(repr=False)
     # HMAC key of the audit chain, and the Ed25519 key that signs checkpoints (outside the DB).
     audit_key: bytes = field(default=b"", repr=False)
     checkpoint_signing_key: bytes = field(default=b"", repr=False)
@@ -58,6 +63,35 @@ class Config:
     # the primary), and how far behind it may be, in seconds, before they fall back to it.
     replica_database_url: str = field(default="", repr=False)
     replica_max_lag: int = REPLICA_MAX_LAG
+    # The owner role's URL (AMANA_MIGRATE_DATABASE_URL, PostgreSQL only; "" = one role does both),
+    # and whether this process connects as the owner (`migrate`, `keys rotate`, `restore`, `flush`).
+    migrate_database_url: str = field(default="", repr=False)
+    as_owner: bool = False
+
+    # When the worker (or, on SQLite, the in-process scheduler) runs the periodic jobs: a
+    # five-field cron expression in UTC, or "" when the operator switched the job off.
+    jobs_seal_cron: str = SEAL_CRON
+    jobs_reminders_cron: str = REMINDERS_CRON
+    jobs_overdue_tasks_cron: str = OVERDUE_TASKS_CRON
+
+    # Where users reach Amana (https://amana.example.org): the link in notification e-mails
+    # ("" = the e-mail says to sign in, without a link). The sender address of those e-mails.
+    public_url: str = ""
+    email_from: str = ""
+
+    @property
+    def process_database_url(self) -> str:
+        """The URL this process connects with: the owner's for owner commands, when there is one."""
+        if self.as_owner and self.migrate_database_url:
+            return self.migrate_database_url
+        return self.database_url
+
+    @property
+    def app_database_role(self) -> str:
+        """The role `DATABASE_URL` names: the one migrate grants to ("" on SQLite)."""
+        if not self.database_url.startswith("postgres"):
+            return ""
+        return unquote(urlparse(self.database_url).username or "")
 
     @property
     def production(self) -> bool:
@@ -112,6 +146,45 @@ def parse_field_keys(raw: str) -> tuple[dict[str, bytes], str]:
     return keys, active
 
 
+def _email_url(environ: dict[str, str], env: str) -> str:
+    """`EMAIL_URL`: smtp://user:pass@host:port, smtp+tls://…, console:// (mail printed on
+    the console), or empty for no e-mail. Unset: console:// outside production, none in it."""
+    if "EMAIL_URL" not in environ:
+        return "" if env == ENV_PRODUCTION else "console://"
+    url = environ["EMAIL_URL"].strip()
+    if not url:
+        return ""
+    try:
+        parsed = urlparse(url)
+        port = parsed.port
+    except ValueError as exc:
+        raise ConfigError("EMAIL_URL: the port is not a number between 0 and 65535") from exc
+    if parsed.scheme not in EMAIL_SCHEMES:
+        raise ConfigError(
+            "EMAIL_URL: expected smtp://, smtp+tls://, console:// or empty, "
+            f"got scheme {parsed.scheme!r}"
+        )
+    if parsed.scheme != "console" and not parsed.hostname:
+        raise ConfigError("EMAIL_URL: an smtp URL needs a host (smtp://user:pass@host:port)")
+    if port == 0:
+        raise ConfigError("EMAIL_URL: the port is not a number between 1 and 65535")
+    return url
+
+
+def _email_from(environ: dict[str, str]) -> str:
+    sender = environ.get("AMANA_EMAIL_FROM", "").strip()
+    if sender and (sender.count("@") != 1 or any(c.isspace() for c in sender)):
+        raise ConfigError("AMANA_EMAIL_FROM: expected one address, like amana@example.org")
+    return sender
+
+
+def _public_url(environ: dict[str, str]) -> str:
+    url = environ.get("AMANA_PUBLIC_URL", "").strip().rstrip("/")
+    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).hostname):
+        raise ConfigError("AMANA_PUBLIC_URL: expected an http:// or https:// URL with a host")
+    return url
+
+
 def _split_list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -138,6 +211,75 @@ def _replica_url(environ: dict[str, str]) -> str:
     if url and urlparse(_database_url(environ, Path())).scheme == "sqlite":
         raise ConfigError("AMANA_REPLICA_DATABASE_URL: a replica needs DATABASE_URL on PostgreSQL")
     return url
+
+
+MIGRATE_URL = "AMANA_MIGRATE_DATABASE_URL"
+_connect_as_owner = False
+
+
+def connect_as_owner() -> None:
+    """Called by the `amana` CLI before Django starts, for the commands that change the schema or
+    rewrite stored data: this process then connects with AMANA_MIGRATE_DATABASE_URL."""
+    global _connect_as_owner  # noqa: PLW0603
+    _connect_as_owner = True
+
+
+def _where(name: str, url: str) -> tuple[str, int, str]:
+    """Host, port and database name of a PostgreSQL URL."""
+    parsed = urlparse(url)
+    try:
+        port = parsed.port or 5432
+    except ValueError:
+        raise ConfigError(f"{name}: the port is not a number") from None
+    return (parsed.hostname or "", port, unquote(parsed.path.lstrip("/")))
+
+
+def _migrate_database_url(
+    environ: dict[str, str], env: str, database_url: str, as_owner: bool
+) -> str:
+    """`AMANA_MIGRATE_DATABASE_URL`: the role that owns the tables, on the database DATABASE_URL
+    names. Required in production on PostgreSQL by the commands that run as the owner."""
+    raw = environ.get(MIGRATE_URL, "").strip()
+    on_postgresql = database_url.startswith("postgres")
+    if not raw:
+        if as_owner and on_postgresql and env == ENV_PRODUCTION:
+            raise ConfigError(
+                f"{MIGRATE_URL}: required when AMANA_ENV=production on PostgreSQL: migrate, "
+                "keys rotate and restore connect as the role that owns the tables"
+            )
+        return ""
+    if not on_postgresql:
+        raise ConfigError(
+            f"{MIGRATE_URL}: only for PostgreSQL; with SQLite one connection does everything, "
+            "unset it"
+        )
+    _check_owner_url(raw, database_url)
+    return raw
+
+
+def _check_owner_url(raw: str, database_url: str) -> None:
+    """The owner URL names the same database as DATABASE_URL, with another, named role."""
+    if urlparse(raw).scheme not in ("postgres", "postgresql"):
+        raise ConfigError(
+            f"{MIGRATE_URL}: expected a postgresql:// URL, got scheme {urlparse(raw).scheme!r}"
+        )
+    if _where(MIGRATE_URL, raw) != _where("DATABASE_URL", database_url):
+        raise ConfigError(
+            f"{MIGRATE_URL}: must name the same database as DATABASE_URL (host, port and "
+            "name), with the owner role as its user"
+        )
+    owner = unquote(urlparse(raw).username or "")
+    app = unquote(urlparse(database_url).username or "")
+    if not app:
+        raise ConfigError(
+            "DATABASE_URL: name the application's role as the URL's user when "
+            f"{MIGRATE_URL} is set (migrate grants that role its privileges)"
+        )
+    if owner == app:
+        raise ConfigError(
+            f"{MIGRATE_URL}: names the same role as DATABASE_URL ({owner or 'none'}); it must "
+            "be the role that owns the tables, DATABASE_URL the application's role"
+        )
 
 
 def _bool(environ: dict[str, str], name: str, default: bool) -> bool:
@@ -171,6 +313,23 @@ def _trusted_proxy(environ: dict[str, str]) -> str:
         raise ConfigError(
             f"AMANA_TRUSTED_PROXY: expected the one IP address of your TLS proxy, got {raw!r}"
         ) from None
+
+
+def _cron(environ: dict[str, str], name: str, default: str) -> str:
+    """A periodic job's schedule: five cron fields (minute hour day month weekday, UTC), or
+    "off" to leave the job to the operator's own scheduler."""
+    raw = " ".join(environ.get(name, "").split())
+    if not raw:
+        return default
+    if raw.lower() in CRON_OFF:
+        return ""
+    from croniter import croniter  # procrastinate's own cron parser
+
+    if len(raw.split(" ")) != 5 or not croniter.is_valid(raw):
+        raise ConfigError(
+            f"{name}: expected five cron fields (minute hour day month weekday) or off, got {raw!r}"
+        )
+    return raw
 
 
 def _require_2fa(environ: dict[str, str], env: str) -> bool:
@@ -246,8 +405,11 @@ def generated_field_key(var_dir: Path) -> Path | None:
     return path if marker.exists() and path in _GENERATED_HERE else None
 
 
-def load(environ: dict[str, str] | None = None) -> Config:
+def load(environ: dict[str, str] | None = None, *, as_owner: bool | None = None) -> Config:
+    """The configuration from `environ` (default: the process environment). `as_owner`: whether
+    the process connects as the owner role (default: as `connect_as_owner` said)."""
     env_map = dict(os.environ if environ is None else environ)
+    owner = _connect_as_owner if as_owner is None else as_owner
     env = env_map.get("AMANA_ENV", ENV_DEMO).strip() or ENV_DEMO
     if env not in KNOWN_ENVS:
         raise ConfigError(f"AMANA_ENV: expected one of {', '.join(KNOWN_ENVS)}, got {env!r}")
@@ -268,16 +430,21 @@ def load(environ: dict[str, str] | None = None) -> Config:
         if env == ENV_PRODUCTION:
             raise ConfigError("ALLOWED_HOSTS: required when AMANA_ENV=production")
         hosts = ["127.0.0.1", "localhost", "testserver"]
+    database_url = _database_url(env_map, var_dir)
     return Config(
         env=env,
         var_dir=var_dir,
         secret_key=secret_key,
-        database_url=_database_url(env_map, var_dir),
+        database_url=database_url,
+        migrate_database_url=_migrate_database_url(env_map, env, database_url, owner),
+        as_owner=owner,
         allowed_hosts=hosts,
         field_keys=field_keys,
         active_field_key=active,
         blind_index_key=blind_key,
-        email_url=env_map.get("EMAIL_URL", "console://").strip() or "console://",
+        email_url=_email_url(env_map, env),
+        email_from=_email_from(env_map),
+        public_url=_public_url(env_map),
         csrf_trusted_origins=_split_list(env_map.get("CSRF_TRUSTED_ORIGINS", "")),
         require_2fa=_require_2fa(env_map, env),
         debug=_bool(env_map, "AMANA_DEBUG", False),
@@ -294,4 +461,7 @@ def load(environ: dict[str, str] | None = None) -> Config:
         replica_max_lag=_positive_int(
             env_map, "AMANA_REPLICA_MAX_LAG", REPLICA_MAX_LAG, unit="seconds"
         ),
+        jobs_seal_cron=_cron(env_map, "AMANA_JOBS_SEAL_CRON", SEAL_CRON),
+        jobs_reminders_cron=_cron(env_map, "AMANA_JOBS_REMINDERS_CRON", REMINDERS_CRON),
+        jobs_overdue_tasks_cron=_cron(env_map, "AMANA_JOBS_OVERDUE_TASKS_CRON", OVERDUE_TASKS_CRON),
     )

@@ -55,7 +55,19 @@ def _database(url: str) -> dict[str, Any]:
     }
 
 
-DATABASES = {"default": _database(CONFIG.database_url)}
+def _test_owner_credentials() -> dict[str, str] | None:
+    """Test runs with two roles only: the owner role's USER and PASSWORD, for what the app role
+    may not do to the test database (create, migrate and flush it; tests acting as someone who
+    holds the owner's rights). See `amana.core.db_roles.connected_as_owner`."""
+    if CONFIG.env != amana_config.ENV_TEST or CONFIG.as_owner or not CONFIG.migrate_database_url:
+        return None
+    owner = _database(CONFIG.migrate_database_url)
+    return {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
+
+
+# The owner role for the commands that change the schema or rewrite data, the app role for
+# everything else (docs/adr/0008-two-database-roles.md).
+DATABASES = {"default": _database(CONFIG.process_database_url)}
 if CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test process, so parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
@@ -71,6 +83,8 @@ elif CONFIG.env == amana_config.ENV_TEST and DATABASES["default"]["ENGINE"].ends
 AMANA_READ_REPLICA = "replica" if CONFIG.replica_database_url else ""
 AMANA_REPLICA_MAX_LAG = CONFIG.replica_max_lag
 DATABASE_ROUTERS = ["amana.core.dbrouter.ReplicaRouter"]
+AMANA_APP_DATABASE_ROLE = CONFIG.app_database_role
+AMANA_TEST_OWNER_CREDENTIALS = _test_owner_credentials()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -85,12 +99,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",
     "amana.core",
     "amana.audit",
+    "amana.jobs",
     "amana.crypto",
     "amana.idempotency",
     "amana.accounts",
     "amana.refdata",
+    "amana.notifications",
     "amana.cases",
     "amana.caseforms",
     "amana.protocols",
@@ -162,6 +179,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A failed CSRF check answers a styled page in the user's language (JSON under /api/).
+CSRF_FAILURE_VIEW = "amana.core.error_pages.csrf_failure"
 
 # Log-in throttle (amana.accounts.throttle): failures for one username count together from
 # every address; after the free ones each failure imposes a delay that doubles up to the cap.
@@ -225,6 +244,10 @@ if CONFIG.trusted_proxy:
     # X-Forwarded-For only from the proxy (core/management/commands/serve.py).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# EMAIL_URL (config.py checked it): smtp[+tls]://, console://, or empty for no e-mail at all.
+AMANA_EMAIL_ENABLED = bool(CONFIG.email_url)
+AMANA_PUBLIC_URL = CONFIG.public_url
+DEFAULT_FROM_EMAIL = CONFIG.email_from or "amana@localhost"
 if CONFIG.email_url.startswith("smtp"):
     _mail = urlparse(CONFIG.email_url)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -233,8 +256,10 @@ if CONFIG.email_url.startswith("smtp"):
     EMAIL_HOST_USER = unquote(_mail.username or "")
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
-else:
+elif CONFIG.email_url:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -254,6 +279,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# Background jobs (docs/architecture.md, "Background jobs"). On PostgreSQL a job is a row in
+# procrastinate's tables, written in the enqueuing action's transaction and run by
+# `amana worker`. On SQLite (the demo) procrastinate cannot run: jobs run in the same process
+# after the commit, and `amana serve` runs the periodic ones from a scheduler thread.
+AMANA_JOBS_IN_PROCESS = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+AMANA_JOBS_SEAL_CRON = CONFIG.jobs_seal_cron
+AMANA_JOBS_REMINDERS_CRON = CONFIG.jobs_reminders_cron
+AMANA_JOBS_OVERDUE_TASKS_CRON = CONFIG.jobs_overdue_tasks_cron
+# Each app declares its jobs in its own `jobs.py`, found by procrastinate's autodiscovery.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+# Jobs that succeeded are deleted; failed ones stay, the dead-letter list (/jobs/failed/).
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+if AMANA_JOBS_IN_PROCESS:
+    # procrastinate's migrations are PostgreSQL functions and types: none on SQLite.
+    MIGRATION_MODULES = {"procrastinate": None}
 
 LOGGING = {
     "version": 1,

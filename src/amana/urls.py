@@ -18,7 +18,15 @@ urlpatterns = [
     path("reports/", include("amana.reports.urls")),
     path("consent/", include("amana.consent.urls")),
     path("referrals/", include("amana.referrals.urls")),
+    path("jobs/", include("amana.ops.urls")),
+    path("notifications/", include("amana.notifications.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", core_views.ApiDocsView.as_view(), name="api-docs"),
     path("", include("amana.core.urls")),
 ]
+
+# Styled error pages in the user's language (JSON under /api/): amana.core.error_pages.
+handler400 = "amana.core.error_pages.bad_request"
+handler403 = "amana.core.error_pages.permission_denied"
+handler404 = "amana.core.error_pages.page_not_found"
+handler500 = "amana.core.error_pages.server_error"

@@ -143,6 +143,25 @@ def test_agency_admin_creates_user_in_own_agency(client, make_user, password):
     assert User.objects.get(username="new.cw").agency == admin.agency
 
 
+def test_a_new_users_work_contact_is_recorded(client, make_user):
+    admin = make_user(Role.AGENCY_ADMIN)
+    client.force_login(admin)
+    form = {
+        "username": "reach.me",
+        "full_name": "Amal Saleh",
+        "email": "amal@example.org",
+        "phone": " +962 6 555 0101 ",
+        "password": "a-long-enough-passphrase",
+        "roles": ["caseworker"],
+    }
+    assert client.post(reverse("accounts:users"), form).status_code == 302
+    created = User.objects.get(username="reach.me")
+    assert (created.phone, created.email) == ("+962 6 555 0101", "amal@example.org")
+    too_long = form | {"username": "too.long", "phone": "1" * 41}
+    assert client.post(reverse("accounts:users"), too_long).status_code == 400
+    assert not User.objects.filter(username="too.long").exists()
+
+
 def test_user_form_bad_input_is_400_and_keeps_what_was_typed(client, make_user):
     admin = make_user(Role.AGENCY_ADMIN)
     client.force_login(admin)

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
+from tests.dbroles import as_owner
 
 TABLE = AuditEntry._meta.db_table
 
@@ -35,18 +36,19 @@ def sealed_in_order() -> list[AuditEntry]:
 
 
 @contextmanager
-def guard_lifted() -> Iterator[None]:
-    """Simulate an attacker with the table owner's rights: switch the append-only trigger off."""
-    if connection.vendor != "postgresql":
+def guard_lifted(table: str = TABLE) -> Iterator[None]:
+    """Someone holding the table owner's rights: connected as the owner role, the append-only
+    trigger off, in one transaction. Needs a transactional test: the owner's connection sees
+    committed rows only."""
+    with as_owner(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK checks pending
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def tamper_alter(entry: AuditEntry, **fields: Any) -> None:

@@ -7,12 +7,10 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from amana.audit.models import AuditEntry
 from amana.audit.sealer import seal_pending
@@ -24,6 +22,7 @@ from tests.audit.helpers import (
     tamper_swap_seq,
     write_entries,
 )
+from tests.dbroles import postgresql_urls
 
 AMANA = Path(sys.executable).with_name("amana")
 
@@ -38,7 +37,8 @@ def run_audit(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def sealed_log(db: None) -> list[AuditEntry]:
+def sealed_log(transactional_db: None) -> list[AuditEntry]:
+    """Committed: the tests that use it tamper as the owner role, which sees committed rows."""
     write_entries(4)
     seal_pending()
     return sealed_in_order()
@@ -127,13 +127,7 @@ def test_a_malformed_anchor_is_a_usage_error(db: None) -> None:
 
 
 def _subprocess_env() -> dict[str, str]:
-    settings = connection.settings_dict
-    credentials = quote(settings["USER"]) + (
-        ":" + quote(settings["PASSWORD"]) if settings["PASSWORD"] else ""
-    )
-    address = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-    url = f"postgresql://{credentials}@{address}/{quote(settings['NAME'])}"
-    return {**os.environ, "DATABASE_URL": url, "AMANA_ENV": "test"}
+    return {**os.environ, **postgresql_urls(), "AMANA_ENV": "test"}
 
 
 def _amana(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,6 +1,10 @@
-"""On PostgreSQL the application's role cannot change or remove audit entries, only seal them."""
+"""On PostgreSQL the audit table's trigger refuses every change but sealing, whoever asks: even
+the table's owner, unless they first switch it off. These tests run as the owner role; the app
+role is stopped earlier, by its privileges (tests/core/test_db_roles.py)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -12,13 +16,24 @@ from pytest_django.fixtures import Settings
 from amana.audit.models import AuditEntry
 from amana.audit.sealer import seal_pending
 from tests.audit.helpers import TABLE, postgresql_only, write_entries
+from tests.dbroles import as_owner, needs_two_roles
 
 pytestmark = [
     pytest.mark.postgres,
     postgresql_only("the append-only trigger exists on PostgreSQL only"),
-    pytest.mark.django_db,
+    # As the owner, whose connection sees committed rows only.
+    pytest.mark.django_db(transaction=True),
 ]
 REFUSED = "audit log is append-only"
+
+
+@pytest.fixture
+def owner() -> Iterator[None]:
+    """The test as the owner role, in one transaction rolled back at the end (as a TestCase
+    would): entries written in it stay unsealed until the test seals them."""
+    with as_owner(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def refused(sql: str, params: list[object] | None = None) -> bool:
@@ -32,6 +47,7 @@ def refused(sql: str, params: list[object] | None = None) -> bool:
     return False
 
 
+@pytest.mark.usefixtures("owner")
 def test_the_sealing_update_is_allowed() -> None:
     write_entries(2)
 
@@ -39,6 +55,7 @@ def test_the_sealing_update_is_allowed() -> None:
     assert list(AuditEntry.objects.values_list("seq", flat=True).order_by("seq")) == [1, 2]
 
 
+@pytest.mark.usefixtures("owner")
 def test_changing_the_content_of_an_entry_is_refused_sealed_or_not() -> None:
     pending, sealed = write_entries(2)
     AuditEntry.objects.filter(pk=sealed.pk).update(seq=1, prev_hash="0" * 64, chain_hash="a" * 64)
@@ -49,6 +66,7 @@ def test_changing_the_content_of_an_entry_is_refused_sealed_or_not() -> None:
             AuditEntry.objects.filter(pk=entry.pk).update(details={"rewritten": True})
 
 
+@pytest.mark.usefixtures("owner")
 def test_sealing_may_not_change_content_at_the_same_time() -> None:
     (entry,) = write_entries(1)
 
@@ -58,6 +76,7 @@ def test_sealing_may_not_change_content_at_the_same_time() -> None:
     )
 
 
+@pytest.mark.usefixtures("owner")
 def test_a_sealed_entry_cannot_be_sealed_again_or_saved() -> None:
     (entry,) = write_entries(1)
     seal_pending()
@@ -69,6 +88,7 @@ def test_a_sealed_entry_cannot_be_sealed_again_or_saved() -> None:
         entry.save()
 
 
+@pytest.mark.usefixtures("owner")
 def test_delete_and_truncate_are_refused() -> None:
     (entry,) = write_entries(1)
 
@@ -79,6 +99,7 @@ def test_delete_and_truncate_are_refused() -> None:
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
+@pytest.mark.usefixtures("owner")
 def test_inserting_new_entries_is_allowed() -> None:
     assert not refused(
         f"INSERT INTO {TABLE} (at, actor, actor_id, agency, action, object_type, object_id, "
@@ -98,6 +119,7 @@ def _guard_installed() -> bool:
     return bool(row and row[0] == 2)
 
 
+@pytest.mark.usefixtures("owner")
 def test_the_migration_is_reversible() -> None:
     write_entries(1)
     executor = MigrationExecutor(connection)
@@ -124,5 +146,14 @@ def test_flush_empties_the_log_in_the_test_environment_only(settings: Settings) 
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEntry.objects.exists()
     assert _guard_installed()
+    with as_owner():
+        write_entries(1)
+        assert refused(f"DELETE FROM {TABLE}")
+
+
+@needs_two_roles()
+def test_flush_inside_an_open_transaction_is_refused_not_left_waiting() -> None:
+    """The owner's TRUNCATE would wait for the open transaction's locks for ever."""
     write_entries(1)
-    assert refused(f"DELETE FROM {TABLE}")
+    with pytest.raises(CommandError, match="transactional test"), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)

@@ -4,8 +4,6 @@ guard trigger off) no longer matches and `amana audit verify` says so."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -16,6 +14,7 @@ from amana.audit.log import write_row_seal
 from amana.audit.models import AuditEntry
 from amana.consent.models import ConsentRecord
 from amana.sharing.models import LEDGER_SEALED_FIELDS, LedgerEntry
+from tests.audit.helpers import guard_lifted
 from tests.consent.helpers import make_world, record
 
 
@@ -26,22 +25,6 @@ def run_verify() -> tuple[int, str, str]:
     except SystemExit as exit_:
         return int(exit_.code or 0), out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
-
-
-@contextmanager
-def owner_rewrites(table: str) -> Iterator[None]:
-    """An attacker who owns the table: its guard triggers off for the rewrite."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK checks pending
-        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def refused_ledger_row() -> LedgerEntry:
@@ -73,11 +56,11 @@ def test_an_intact_ledger_row_verifies() -> None:
     assert sealed.details["pk"] == str(entry.pk)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the rewrite runs as the owner
 def test_a_ledger_row_rewritten_from_refused_to_allowed_is_detected() -> None:
     entry = refused_ledger_row()
     table = LedgerEntry._meta.db_table
-    with owner_rewrites(table), connection.cursor() as cursor:
+    with guard_lifted(table), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET decision = 'allow', shared = %s WHERE id = %s",
             ['["full_name"]', entry.pk.hex if connection.vendor == "sqlite" else entry.pk],
@@ -90,11 +73,11 @@ def test_a_ledger_row_rewritten_from_refused_to_allowed_is_detected() -> None:
     assert err.count("\n") == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the rewrite runs as the owner
 def test_a_deleted_ledger_row_is_detected() -> None:
     entry = refused_ledger_row()
     table = LedgerEntry._meta.db_table
-    with owner_rewrites(table):
+    with guard_lifted(table):
         LedgerEntry.objects.filter(pk=entry.pk)._raw_delete(connection.alias)
 
     code, _, err = run_verify()
@@ -111,12 +94,12 @@ def test_an_intact_withdrawal_verifies() -> None:
     assert "1 ledger/consent rows match their digests" in out
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the rewrite runs as the owner
 def test_a_withdrawal_rewritten_into_consent_is_detected() -> None:
     world = make_world()
     withdrawal = record(world, kind="withdrawal", purposes=[], recipients=[])
     table = ConsentRecord._meta.db_table
-    with owner_rewrites(table), connection.cursor() as cursor:
+    with guard_lifted(table), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET kind = 'consent' WHERE id = %s",
             [withdrawal.pk.hex if connection.vendor == "sqlite" else withdrawal.pk],

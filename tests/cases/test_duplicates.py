@@ -143,3 +143,39 @@ def test_no_plaintext_reaches_the_database(camp: Agency) -> None:
     sent = " ".join(q["sql"] for q in queries.captured_queries).lower()
     for word in ("khadidja", "ebrahim", "mariam", "salih", "xadja", "ibrhm", "marym"):
         assert word not in sent
+
+
+# --- Across scripts (key version 2) -------------------------------------------------------
+
+
+def test_the_same_child_written_in_another_script_is_found_with_every_reason(
+    camp: Agency,
+) -> None:
+    earlier = registered(camp, "Husayn Ali Hassan", birth_year=2015, carers=("Fatemeh Ali",))
+    registered(camp, "Hassan Omar Zahir", birth_year=2015, carers=("Fatin Omar",))
+    [candidate] = check(camp, "حسين علي حسن", birth_year=2015, caregiver_names=["فاطمة"])
+    assert candidate.child_id == earlier.pk
+    assert (candidate.score, candidate.reasons) == (
+        100,
+        ["all_names", "same_birth_year", "caregiver_name"],
+    )
+
+
+def test_a_persian_double_name_finds_the_arabic_spelling(camp: Agency) -> None:
+    earlier = registered(camp, "محمد رضا احمدي", birth_year=2013)
+    [candidate] = check(camp, "Mohammadreza Ahmadi", birth_year=2013)
+    assert (candidate.child_id, candidate.reasons) == (
+        earlier.pk,
+        ["all_names", "same_birth_year"],
+    )
+
+
+def test_different_names_in_another_script_are_not_candidates(camp: Agency) -> None:
+    registered(camp, "Husayn Ali Hassan", birth_year=2015, carers=("Fatemeh Ali",))
+    registered(camp, "Hassan Omar Zahir", birth_year=2015, carers=("Fatin Omar",))
+    assert check(camp, "محمود عمرو زهير", birth_year=2015) == []
+    assert check(camp, "حسن عالية", birth_year=2015) == []  # one shared name of two: not enough
+    [only] = check(camp, "حسن عمر زاهر", caregiver_names=["فاتن"])
+    assert only.reasons == ["all_names", "caregiver_name"]
+    [other] = check(camp, "حسن عمر زاهر", caregiver_names=["فاطمة"])
+    assert other.reasons == ["all_names"]  # Fatima is not Fatin

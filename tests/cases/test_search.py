@@ -91,3 +91,32 @@ def test_the_query_holds_tokens_not_names(camp: Agency) -> None:
     assert "khadidja" not in sent
     assert "ebrahim" not in sent
     assert sent.count("cases_nametoken") >= 2  # one semi-join per name
+
+
+# --- Across scripts (key version 2) -------------------------------------------------------
+
+
+def test_a_name_in_arabic_script_finds_its_latin_spellings_and_back(camp: Agency) -> None:
+    arabic = registered(camp, "محمد علي حسين")
+    persian = registered(camp, "Fatemeh Zahra Hosseini")
+    double = registered(camp, "Mohammadreza Ahmadi")
+    everyone = Case.objects.all()
+    for query in ("Mohammed Hussein", "Muhammad Ali", "Hossein", "Husayn Aly"):
+        assert numbers(search_children(everyone, query)) == {case_of(arabic)}, query
+    for query in ("فاطمة زهراء", "فاطمه", "Fatima Zahraa", "Fatma Husseini", "حسيني"):
+        assert numbers(search_children(everyone, query)) == {case_of(persian)}, query
+    for query in ("محمد رضا", "محمدرضا احمدی", "Mohammad-Reza", "Muhammad Rida Ahmadi"):
+        assert numbers(search_children(everyone, query)) == {case_of(double)}, query
+
+
+def test_a_different_name_in_the_other_script_finds_nothing(camp: Agency) -> None:
+    registered(camp, "محمد علي حسين")
+    registered(camp, "Fatemeh Zahra Hosseini")
+    registered(camp, "Mohammadreza Ahmadi")
+    everyone = Case.objects.all()
+    for query in ("Mahmoud", "Hassan", "Alia", "محمود", "حسن", "عالية"):
+        assert not search_children(everyone, query).exists(), query
+    for query in ("Fatin", "فاتن", "Zahir", "زاهر", "Zohreh", "زهره", "Hassani"):
+        assert not search_children(everyone, query).exists(), query
+    for query in ("محمد حسن", "Mohammad Hassan", "Mahmoud Reza"):
+        assert not search_children(everyone, query).exists(), query

@@ -13,7 +13,8 @@ from amana.audit.models import AuditEntry
 from amana.cases.actions import do_assign_case
 from amana.consent import access
 from amana.consent.models import ConsentRecord, RecordIsFinal
-from tests.consent.helpers import record
+from tests.consent.helpers import make_world, record
+from tests.dbroles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -144,15 +145,34 @@ def test_a_record_is_never_changed_or_deleted(world):
     assert ConsentRecord.objects.get(pk=stored.pk).kind == "consent"
 
 
+FINAL_REFUSALS = (
+    "UPDATE consent_consentrecord SET kind = 'refusal' WHERE id = %s",
+    "DELETE FROM consent_consentrecord WHERE id = %s",
+)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger on PostgreSQL only")
-def test_the_database_refuses_updates_and_deletes_but_lets_notes_be_resealed(world):
+def test_the_database_refuses_updates_and_deletes(world):
+    """The app role's privileges refuse them (tests/core/test_db_roles.py); with one role, the
+    trigger does."""
     stored = record(world, notes="first")
-    for statement in (
-        "UPDATE consent_consentrecord SET kind = 'refusal' WHERE id = %s",
-        "DELETE FROM consent_consentrecord WHERE id = %s",
-    ):
+    for statement in FINAL_REFUSALS:
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [stored.pk])
-    sealed = ConsentRecord.objects.filter(pk=stored.pk).values_list("notes", flat=True).get()
-    updated = ConsentRecord.objects.filter(pk=stored.pk).update(notes=sealed)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)  # as the owner, which sees committed rows only
+def test_the_trigger_refuses_the_owner_too_but_lets_key_rotation_reseal_notes():
+    stored = record(make_world(), notes="first")
+    with as_owner():
+        for statement in FINAL_REFUSALS:
+            with (
+                pytest.raises(DatabaseError, match="consent records are final"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement, [stored.pk])
+        sealed = ConsentRecord.objects.filter(pk=stored.pk).values_list("notes", flat=True).get()
+        updated = ConsentRecord.objects.filter(pk=stored.pk).update(notes=sealed)
     assert updated == 1

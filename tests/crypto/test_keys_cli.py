@@ -9,13 +9,13 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.crypto.conftest import K0, K1, K2, field_keys
+from tests.dbroles import postgresql_urls, without_owner_url
 from tests.factories import UserFactory
 
 
@@ -24,17 +24,15 @@ def amana_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "amana.cli"]
 
 
-def database_url_for_subprocess(tmp_path: Path) -> str:
-    """A URL another process can open and find this test's committed rows in."""
+def database_env_for_subprocess(tmp_path: Path) -> dict[str, str]:
+    """Database URLs another process can open and find this test's committed rows with."""
     if connection.vendor == "sqlite":
         copy = tmp_path / "copy.sqlite3"
         connection.ensure_connection()
         with sqlite3.connect(copy) as target:
             connection.connection.backup(target)
-        return f"sqlite:///{copy}"
-    db = connection.settings_dict
-    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
-    return f"postgresql://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'], safe='')}"
+        return {"DATABASE_URL": f"sqlite:///{copy}"}
+    return postgresql_urls()
 
 
 def encode(key: bytes) -> str:
@@ -43,10 +41,10 @@ def encode(key: bytes) -> str:
 
 def operator_env(tmp_path: Path, field_keys_setting: str) -> dict[str, str]:
     return {
-        **os.environ,
+        **without_owner_url(dict(os.environ)),
         "AMANA_ENV": "test",
         "AMANA_VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": database_url_for_subprocess(tmp_path),
+        **database_env_for_subprocess(tmp_path),
         "AMANA_FIELD_KEYS": field_keys_setting,
         "AMANA_BLIND_INDEX_KEY": encode(settings.AMANA_BLIND_INDEX_KEY),
     }

@@ -6,6 +6,7 @@ import base64
 import io
 import re
 import uuid
+from contextlib import nullcontext
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +15,7 @@ from amana.accounts.models import User
 from amana.audit.models import AuditEntry
 from amana.config import _decode_key, parse_field_keys
 from tests.crypto.conftest import K0, K1, K2, field_keys, raw_read, raw_write
+from tests.dbroles import as_owner
 from tests.factories import UserFactory
 
 PEOPLE = [
@@ -29,8 +31,11 @@ ENCRYPTED_COLUMNS = ("full_name", "phone")
 
 
 def keys(*args: str) -> str:
+    """`amana keys ...`; `rotate` as the owner role, as the CLI runs it (a transactional test:
+    the owner's connection sees committed rows only)."""
     out = io.StringIO()
-    call_command("keys", *args, stdout=out, stderr=io.StringIO())
+    with as_owner() if args[0] == "rotate" else nullcontext():
+        call_command("keys", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -61,7 +66,7 @@ def assert_readable_as_seeded(users: list[User]) -> None:
         assert (loaded.full_name, loaded.phone) == (name, phone)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rotation_re_encrypts_every_value_under_the_active_key() -> None:
     with field_keys(("k1", K1)):
         users = make_people()
@@ -76,7 +81,7 @@ def test_rotation_re_encrypts_every_value_under_the_active_key() -> None:
         assert_readable_as_seeded(users)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_second_rotation_changes_nothing() -> None:
     with field_keys(("k1", K1)):
         make_people()
@@ -88,7 +93,7 @@ def test_second_rotation_changes_nothing() -> None:
     assert stored_values() == before
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rotation_leaves_values_already_under_the_active_key_untouched() -> None:
     with field_keys(("k1", K1)):
         old = UserFactory(full_name="Amina Yusuf")
@@ -101,7 +106,7 @@ def test_rotation_leaves_values_already_under_the_active_key_untouched() -> None
     assert raw_read(User, "full_name", old.pk).startswith("v1:k2:")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_dry_run_counts_and_changes_nothing() -> None:
     with field_keys(("k1", K1)):
         make_people()
@@ -112,7 +117,7 @@ def test_dry_run_counts_and_changes_nothing() -> None:
     assert stored_values() == before
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rotation_stops_at_an_unreadable_value_and_resumes_later() -> None:
     with field_keys(("k1", K1)):
         users = make_people([1, 2, 4, 5])
@@ -133,7 +138,7 @@ def test_rotation_stops_at_an_unreadable_value_and_resumes_later() -> None:
     assert all(value.startswith("v1:k2:") for value in stored_values().values() if value)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rotation_reports_plaintext_in_an_encrypted_column_without_showing_it() -> None:
     user = UserFactory(full_name="Amina Yusuf")
     raw_write(User, "full_name", user.pk, "Dalia Haddad")
@@ -182,7 +187,7 @@ def test_generate_blind_index_key() -> None:
     assert len(_decode_key("AMANA_BLIND_INDEX_KEY", key)) == 32
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_rotation_is_audited_and_a_dry_run_is_not() -> None:
     with field_keys(("k1", K1)):
         make_people()

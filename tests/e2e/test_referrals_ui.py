@@ -1,6 +1,7 @@
 """Referrals in a real browser (issue 5): an NGO caseworker refers a child to UNHCR for
 resettlement consideration and the preview holds the incident narrative back; the UNHCR officer
-sees only the packet and accepts; the NGO sees "Accepted"; a referral labelled "GBV" reaches the
+sees only the packet and accepts, which opens UNHCR's own case from the packet for the officer
+to work; the NGO sees "Accepted" and cannot open that case; a referral labelled "GBV" reaches the
 livelihoods partner as "high priority"; and when the caregiver withdraws consent (recorded on
 the consent page) the pending referral is revoked and the partner is told. A preview refused
 for its input (a ticked summary left empty) shows why, in place."""
@@ -136,11 +137,25 @@ def test_refer_accept_relabel_and_revoke_after_withdrawal(new_page, world):
     assert "Case not found" in unhcr.get_by_role("heading", level=1).inner_text()
     assert "Nour Haddad" not in unhcr.content()
     unhcr.goto(packet_url)
+    answer = unhcr.locator("#answer-heading").locator("..")
+    expect(answer.get_by_label("Open a new case from the packet")).to_be_checked()
     unhcr.get_by_role("button", name="Accept").click()
-    unhcr.wait_for_url(packet_url)
-    assert "Referral accepted." in unhcr.locator(".messages").inner_text()
+
+    # 2b. Accepting opened UNHCR's own case from the packet: the officer works it from there
+    # (its first task, the initial assessment, is theirs); the NGO cannot open it.
+    unhcr.wait_for_url(CASE_URL)
+    new_case_url = unhcr.url
+    assert "this is the case your agency works it from" in unhcr.locator(".messages").inner_text()
+    assert "Nour Haddad" in unhcr.content() and "UNH-" in unhcr.content()
+    assert new_case_url.split("/cases/", 1)[1] != f"{case.pk}/"
+    unhcr.get_by_role("link", name="Consent and assent records").click()
+    unhcr.wait_for_url("**/consent/cases/*/")
+    assert unhcr.locator("#record-consent").count() == 1
+    unhcr.goto(packet_url)
     expect(unhcr.locator(".referral-status")).to_have_text("Accepted")
     expect(unhcr.get_by_role("button", name="Accept")).to_have_count(0)
+    expect(unhcr.locator("a.own-case")).to_contain_text("UNH-")
+    assert ngo.goto(new_case_url).status == 404
 
     # 3. The NGO sees the answer on the case page.
     ngo.goto(f"/cases/{case.pk}/")

@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -27,6 +26,7 @@ from amana.accounts.roles import Role
 from amana.cases.actions import do_update_case
 from amana.ops.backup import BackupError, backup, restore
 from tests.cases.helpers import register
+from tests.dbroles import as_owner, postgresql_urls
 from tests.factories import AgencyFactory, UserFactory
 
 CHILD = "Nyakuoth Gatkuoth Deng"
@@ -45,18 +45,15 @@ def _key(value: bytes) -> str:
 
 
 def operator_env(database: str) -> dict[str, str]:
-    """This test's keys and var folder, with DATABASE_URL naming `database` on the test server."""
-    db = connection.settings_dict
-    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
+    """This test's keys and var folder, with the database URLs (the app role's and, with two
+    roles, the owner's) naming `database` on the test server."""
     field_keys = ",".join(f"{key_id}:{_key(key)}" for key_id, key in _ordered_field_keys())
     return {
         **os.environ,
         "AMANA_ENV": "test",
         # Anything the audit check keeps outside the database lives here: share it.
         "AMANA_VAR_DIR": str(settings.VAR_DIR),
-        "DATABASE_URL": (
-            f"postgresql://{credentials}@{db['HOST']}:{db['PORT']}/{quote(database, safe='')}"
-        ),
+        **postgresql_urls(database),
         "AMANA_FIELD_KEYS": field_keys,
         "AMANA_BLIND_INDEX_KEY": _key(settings.AMANA_BLIND_INDEX_KEY),
         "SECRET_KEY": settings.SECRET_KEY,
@@ -77,14 +74,15 @@ def postgresql() -> None:
 
 @pytest.fixture
 def scratch_database(postgresql: None, transactional_db: None) -> Iterator[str]:
-    """A new, empty database owned by the app role (it has CREATEDB); dropped afterwards."""
+    """A new, empty database, created (and dropped afterwards) by the owner role as an operator
+    would; with one role, by that role."""
     name = f"amana_restore_{uuid.uuid4().hex[:12]}"
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     try:
         yield name
     finally:
-        with connection.cursor() as cursor:
+        with as_owner(), connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -33,6 +33,7 @@ from amana.crypto.fields import encrypted_fields
 from amana.ops import seed as seeding
 from amana.ops.seed import writer as seed_writer
 from amana.refdata.models import Location, Lookup
+from tests.dbroles import without_owner_url
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 15, tzinfo=UTC)
@@ -274,7 +275,7 @@ def test_command_line_bad_arguments_one_line_exit_2(tmp_path: Path, args: list[s
     script = Path(sys.executable).with_name("amana")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "amana.cli"]
     env = {
-        **os.environ,
+        **without_owner_url(dict(os.environ)),
         "AMANA_ENV": "test",
         "AMANA_VAR_DIR": str(tmp_path / "var"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'never-written.sqlite3'}",

@@ -108,13 +108,11 @@ def _env(tmp_path):
 
     from django.db import connection
 
-    env = dict(os.environ)
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("postgresql"):
-        env["DATABASE_URL"] = (
-            f"postgresql://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
-            f"{settings['PORT']}/{settings['NAME']}"
-        )
+    from tests.dbroles import postgresql_urls, without_owner_url
+
+    env = without_owner_url(dict(os.environ))
+    if connection.vendor == "postgresql":
+        env.update(postgresql_urls())
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     return env

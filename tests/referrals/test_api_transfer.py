@@ -99,12 +99,27 @@ def test_transfer_is_201_and_accepting_answers_the_new_case(world):
     assert again.status_code == 400 and again.json()["field"] == "case"
 
 
-def test_accepting_an_ordinary_referral_answers_no_new_case(world):
+def test_accepting_an_ordinary_referral_opens_a_case_and_leaves_the_senders_open(world):
     agree(world, "referral_immediate", "unhcr")
     referral = do_send_referral(case=world.case, data=REFERRAL, actor=world.worker).referral
     answer = post(api(world.officer), f"/api/v1/referrals/{referral.pk}/accept", {}).json()
-    assert answer["status"] == "accepted" and answer["received_case"] is None
+    assert answer["status"] == "accepted" and answer["received_case"] is not None
+    new_case = Case.objects.get(pk=answer["received_case"])
+    assert new_case.agency_id == world.officer.agency_id
+    assert Case.objects.get(pk=world.case.pk).status == Case.Status.OPEN
+    assert api(world.officer).get(f"/api/v1/cases/{new_case.pk}/").status_code == 200
+    assert api(world.worker).get(f"/api/v1/cases/{new_case.pk}/").status_code == 404
+
+
+def test_accepting_by_api_with_an_unknown_assignee_is_400_and_changes_nothing(world):
+    agree(world, "referral_immediate", "unhcr")
+    referral = do_send_referral(case=world.case, data=REFERRAL, actor=world.worker).referral
+    url = f"/api/v1/referrals/{referral.pk}/accept"
+    for bad in ("not-a-uuid", str(world.bystander.pk)):
+        response = post(api(world.officer), url, {"assignee": bad})
+        assert response.status_code == 400 and response.json()["field"] == "assignee"
     assert Case.objects.count() == 1
+    assert Referral.objects.get(pk=referral.pk).status == Referral.Status.PENDING
 
 
 def test_a_refused_transfer_is_200_with_only_a_ledger_entry(world):

@@ -32,8 +32,10 @@ TRANSFER_GET = 21  # + roles, may-see, the pending transfer check, the protocol 
 TRANSFER_PREVIEW = 32  # + the decision, as the refer preview, with the case file's parts
 CLOSED_GET = 20  # as the refer page
 INBOX = 16  # + roles, the page, its count, notices, the senders' protocols (one read), overdue
-SENT = 13  # + roles, the overdue referrals with sender, recipient and case, their protocols
-PACKET = 15  # + roles, the referral with its sender, its audited read
+SENT = 16  # + roles, the overdue referrals with sender, recipient and case, their protocols;
+# then everything sent: the count, the page, its senders' protocols (one read)
+PACKET = 18  # + roles, the referral with its sender, its audited read; pending: the
+# duplicate check on the packet's name (two) and the agency's caseworkers for the answer form
 CASE_PAGE = 50  # the case page: its sections (forms: one per step), then referrals, feedback
 API_INBOX = 11  # + roles, the count, the page with senders, their protocols (one read)
 API_LEDGER = 17  # + the case read, may-see, the count, the page with actors, agency names
@@ -162,6 +164,27 @@ def test_sent_overdue_page(world):
     many = queries(lambda: client.get("/referrals/sent/"))
     flat(few, many, SENT, "sent (overdue) page")
     assert len(client.get("/referrals/sent/").context["rows"]) == 3 * FEW
+
+
+def test_sent_list_of_everything_sent(world):
+    """The whole "Sent" list, every status, and one status: its cost does not grow with rows."""
+    client = logged_in(world.worker)
+
+    def sent_some(count: int) -> None:
+        referrals = send(world, count)
+        late(referrals[:1])
+        do_respond_referral(referral=referrals[-1], accept=False, reason="No.", actor=world.officer)
+
+    sent_some(FEW)
+    few = queries(lambda: client.get("/referrals/sent/"))
+    few_rejected = queries(lambda: client.get("/referrals/sent/?status=rejected"))
+    sent_some(2 * FEW)
+    flat(few, queries(lambda: client.get("/referrals/sent/")), SENT, "sent list")
+    many_rejected = queries(lambda: client.get("/referrals/sent/?status=rejected"))
+    flat(few_rejected, many_rejected, SENT, "sent list, one status")
+    page = client.get("/referrals/sent/")
+    assert len(page.context["sent_rows"]) == 3 * FEW
+    assert len(client.get("/referrals/sent/?status=rejected").context["sent_rows"]) == 2
 
 
 def test_case_page_referrals_and_ledger(world):

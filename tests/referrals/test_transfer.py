@@ -15,6 +15,7 @@ from amana.cases.errors import ActionError, NotAllowed
 from amana.cases.models import Case
 from amana.consent.access import TRANSFERRED, reverification_due
 from amana.referrals.actions import (
+    Intake,
     ReferralInput,
     do_respond_referral,
     do_send_referral,
@@ -222,3 +223,27 @@ def test_a_transfer_is_also_a_referral_with_purpose_case_transfer(world):
     assert result.referral.shared_elements == ["full_name", "sex"]
     withheld = {w["element"]: w["code"] for w in result.decision["withhold"]}
     assert withheld == {"drafts": "elements.not_agreed"}
+
+
+def test_a_transfer_goes_to_the_caseworker_chosen_of_the_recipient_agency(world):
+    referral = _transfer(world)
+    colleague = UserFactory(roles=[Role.CASEWORKER], agency=world.imc.agency)
+    do_respond_referral(
+        referral=referral, accept=True, intake=Intake(assignee=colleague), actor=world.imc
+    )
+    referral.refresh_from_db()
+    new_case = referral.received_case
+    assert new_case is not None and case_access.can_see(colleague, new_case)
+    assert not case_access.can_see(world.imc, new_case)
+
+
+def test_a_transfer_cannot_go_to_another_agencys_caseworker(world):
+    referral = _transfer(world)
+    with pytest.raises(ActionError) as refused:
+        do_respond_referral(
+            referral=referral, accept=True, intake=Intake(assignee=world.officer), actor=world.imc
+        )
+    assert refused.value.field == "assignee"
+    referral.refresh_from_db()
+    assert referral.status == "pending" and referral.received_case is None
+    assert Case.objects.get(pk=world.case.pk).status == Case.Status.OPEN

@@ -330,8 +330,11 @@ def test_accept_flows_back_to_the_case_page(client, world):
     response = logged_in(client, world.officer).post(
         f"/referrals/{referral.pk}/respond/", {"answer": "accept"}
     )
-    assert response.status_code == 302 and response["Location"] == f"/referrals/{referral.pk}/"
-    assert Referral.objects.get().status == "accepted"
+    answered = Referral.objects.get()
+    assert answered.status == "accepted"
+    # Accepting opens the recipient's own case from the packet, and goes there.
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{answered.received_case_id}/"
     after = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Accepted" in after and 'value="accept"' not in after
     case_page = logged_in(Client(), world.worker).get(f"/cases/{world.case.pk}/")
@@ -616,4 +619,4 @@ def test_referral_dates_are_isolated_left_to_right(client, world):
     day = f"{timezone.localtime(referral.sent_at):%Y-%m-%d}"
     assert f'<bdi dir="ltr">{day} ' in html
     case_page = logged_in(Client(), world.worker).get(f"/cases/{world.case.pk}/").content
-    assert f'<td><bdi dir="ltr">{day}</bdi></td>' in case_page.decode()
+    assert f'<bdi dir="ltr">{day}</bdi></td>' in case_page.decode()

@@ -80,6 +80,7 @@ def do_create_user(
     roles: Iterable[str],
     full_name: str = "",
     email: str = "",
+    phone: str = "",
     actor: User | None,
 ) -> User:
     """Create an account in `agency`. Agency admins may only create users in their own agency."""
@@ -91,7 +92,9 @@ def do_create_user(
         chosen = sorted(set(roles))
     if User.objects.filter(username__iexact=username).exists():
         raise ActionError("username", _("This username is taken."))
-    user = User(username=username, agency=agency, full_name=full_name, email=email)
+    user = User(
+        username=username, agency=agency, full_name=full_name, email=email, phone=phone.strip()
+    )
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:

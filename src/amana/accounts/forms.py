@@ -67,6 +67,12 @@ class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=64)
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     email = forms.EmailField(label=_("Work e-mail"), required=False)
+    phone = forms.CharField(
+        label=_("Work phone"),
+        max_length=40,
+        required=False,
+        help_text=_("Agencies receiving this person's referrals see it, to reach them."),
+    )
     password = forms.CharField(
         label=_("Initial password"),
         max_length=256,

@@ -82,6 +82,10 @@ class User(AbstractBaseUser):
     # Set when an administrator resets the password: the login wall sends the user to the
     # password change page until they choose their own.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # How many of the user's notifications are unread: the menu badge, read with the user
+    # row every request already loads (no query of its own). Kept by amana.notifications'
+    # write path, in the transaction that adds or reads notifications.
+    unread_notifications = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 

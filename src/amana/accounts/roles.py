@@ -34,6 +34,8 @@ class Perm(StrEnum):
     AGENCY_MANAGE = "AGENCY_MANAGE"
     AUDIT_VIEW = "AUDIT_VIEW"
     BREACH_MANAGE = "BREACH_MANAGE"
+    JOB_VIEW = "JOB_VIEW"  # the dead-letter list of background jobs
+    JOB_RETRY = "JOB_RETRY"  # put a dead letter back in the queue
 
 
 class Role(models.TextChoices):
@@ -106,7 +108,14 @@ ROLES: Final[Mapping[str, RoleRights]] = MappingProxyType(
         ),
         Role.DP_FOCAL_POINT: RoleRights(
             permissions=frozenset(
-                {P.SHARING_CHECK, P.PROTOCOL_VIEW, P.AUDIT_VIEW, P.BREACH_MANAGE, P.USER_VIEW}
+                {
+                    P.SHARING_CHECK,
+                    P.PROTOCOL_VIEW,
+                    P.AUDIT_VIEW,
+                    P.BREACH_MANAGE,
+                    P.USER_VIEW,
+                    P.JOB_VIEW,
+                }
             ),
             reads=frozenset({PROCESS, PROTECTION}),
         ),
@@ -119,12 +128,22 @@ ROLES: Final[Mapping[str, RoleRights]] = MappingProxyType(
             reads=frozenset({PROCESS}),
         ),
         Role.AGENCY_ADMIN: RoleRights(
-            permissions=frozenset({P.USER_VIEW, P.USER_MANAGE, P.FORM_MANAGE, P.AUDIT_VIEW}),
+            permissions=frozenset(
+                {P.USER_VIEW, P.USER_MANAGE, P.FORM_MANAGE, P.AUDIT_VIEW, P.JOB_VIEW}
+            ),
             reads=frozenset({PROCESS}),
         ),
         Role.SYSTEM_ADMIN: RoleRights(
             permissions=frozenset(
-                {P.AGENCY_MANAGE, P.USER_VIEW, P.USER_MANAGE, P.PROTOCOL_MANAGE, P.AUDIT_VIEW}
+                {
+                    P.AGENCY_MANAGE,
+                    P.USER_VIEW,
+                    P.USER_MANAGE,
+                    P.PROTOCOL_MANAGE,
+                    P.AUDIT_VIEW,
+                    P.JOB_VIEW,
+                    P.JOB_RETRY,
+                }
             ),
             reads=frozenset({PROCESS}),
         ),

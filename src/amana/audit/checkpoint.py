@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from amana.audit.chain import KEYED, canonical_json
@@ -105,6 +105,16 @@ def write_checkpoint() -> Checkpoint | None:
     if not public.exists():
         public.write_text(public_key_text(key.public_key()) + "\n")
     return head
+
+
+def checkpoint_if_moved() -> Checkpoint | None:
+    """Sign the sealed head if it moved past the last checkpoint in the file (the periodic
+    sealing job: a checkpoint within a minute of any sealed write, none while nothing
+    happens). None when there was nothing new to sign."""
+    head = AuditEntry.objects.filter(seq__isnull=False).aggregate(head=Max("seq"))["head"]
+    if head is None or head <= _last_seq_in_file(checkpoint_file()):
+        return None
+    return write_checkpoint()
 
 
 def _last_line(path: Path) -> str | None:

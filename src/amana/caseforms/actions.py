@@ -40,6 +40,7 @@ from amana.cases.actions import (
 )
 from amana.cases.errors import ActionError, EditConflict, NotAllowed
 from amana.cases.models import Case
+from amana.cases.notices import approval_decided
 
 # --- Form definitions ----------------------------------------------------------------------
 
@@ -211,9 +212,9 @@ def do_save_form(
     record.save()
     step = str(definition.get("step", form_id))
     if record.status == FormRecord.Status.SUBMITTED:
-        request_approval(case, step)
+        request_approval(case, step, actor=actor)
     elif record.status == FormRecord.Status.DONE:
-        _complete(case, step, record)
+        _complete(case, step, record, actor)
     write_entry(
         actor=actor,
         action="form.submit" if submit else "form.save",
@@ -225,10 +226,10 @@ def do_save_form(
     return record
 
 
-def _complete(case: Case, step: str, record: FormRecord) -> None:
+def _complete(case: Case, step: str, record: FormRecord, actor: User) -> None:
     """The record's step is done: the case moves on (closing it with the form's reason)."""
     reason = str(read_data(record).get("closure_reason", "")) if step == "closure" else ""
-    complete_step(case, step, done_by=record.created_by, closure_reason=reason)
+    complete_step(case, step, done_by=record.created_by, closure_reason=reason, actor=actor)
 
 
 def _status_after_save(submit: bool, needs_approval: bool) -> str:
@@ -270,9 +271,10 @@ def do_decide_form(
     approval_settled(case)
     step = str(record.form.definition.get("step", record.form.form_id))
     if approve:
-        _complete(case, step, record)
+        _complete(case, step, record, actor)
     else:
         returned(case, step)
+    approval_decided(case, record.created_by_id, approved=approve, actor=actor)
     write_entry(
         actor=actor,
         action="form.approve" if approve else "form.return",

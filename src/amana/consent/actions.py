@@ -19,6 +19,7 @@ from amana.audit.log import write_entry, write_row_seal
 from amana.cases.access import can_see
 from amana.cases.models import Case
 from amana.consent.models import CONSENT_SEALED_FIELDS, ConsentRecord
+from amana.consent.notices import consent_withdrawn
 from amana.consent.signals import refusal_recorded
 from amana.consent.vocabulary import CONSENT_PURPOSES
 from amana.protocol.vocabulary import PURPOSES
@@ -169,6 +170,8 @@ def do_record_consent(
             "given_on": day.isoformat(),
         },
     )
+    if record.kind == ConsentRecord.Kind.WITHDRAWAL:
+        consent_withdrawn(case, actor=actor)
     if record.kind in (ConsentRecord.Kind.REFUSAL, ConsentRecord.Kind.WITHDRAWAL):
         refusal_recorded.send(sender=ConsentRecord, record=record, actor=actor, origin=origin)
     return record

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+
+from amana.refdata.labels import PURPOSE_LABELS as ALL_PURPOSES
 
 # The purposes a consent record may name: the direct purposes that rest on consent (rules.md
 # R3, R4). Process feedback needs no consent (R4.3), investigations rest on the mandate (R3.5),
@@ -18,14 +19,8 @@ CONSENT_PURPOSES: Final = (
     "closed_case_archive",
     "case_transfer",
 )
-PURPOSE_LABELS: Final[dict[str, Promise]] = {
-    "referral_immediate": _("Referral to a service now"),
-    "referral_future": _("So a provider can consider the child for services later"),
-    "feedback_service": _("Tell the referring agency what service was given"),
-    "closed_case_access": _("Closed case: access for future services"),
-    "closed_case_archive": _("Closed case: archiving"),
-    "case_transfer": _("Transfer the case to another agency"),
-}
+# How each reads: the labels every page uses for the purposes of sharing.
+PURPOSE_LABELS: Final[dict[str, Promise]] = {code: ALL_PURPOSES[code] for code in CONSENT_PURPOSES}
 # The languages Amana's scripts, forms and receipts are written in.
 SCRIPT_LANGUAGES: Final = ("en", "fr", "ar")
 # Languages the receipt can be printed in: the PDF fonts cannot shape Arabic script.

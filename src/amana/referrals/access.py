@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from amana.accounts.models import User
-from amana.accounts.roles import Perm
+from amana.accounts.roles import Perm, Role
 from amana.audit.log import write_read_entry
 from amana.audit.lookup import fetch_or_not_found
 from amana.cases.access import can_see, visible_cases, visible_classes
@@ -35,7 +35,7 @@ def inbox(actor: User) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(recipient_id=actor.agency_id)
         .exclude(status=Referral.Status.REVOKED)
-        .select_related("sender")
+        .select_related("sender", "sent_by")
     )
 
 
@@ -102,7 +102,28 @@ def open_packet(actor: User, referral_id: object, *, origin: str = "") -> dict[s
         "purpose": referral.purpose,
         "sent_at": referral.sent_at.isoformat(),
         "values": values,
+        "received_case": referral.received_case_id,
+        # Who referred the child and how to reach them: their work contact, not the child's
+        "referred_by": {
+            "name": referral.sent_by.full_name or referral.sent_by.username,
+            "phone": referral.sent_by.phone,
+            "email": referral.sent_by.email,
+        },
     }
+
+
+def case_workers(actor: User) -> QuerySet[User]:
+    """Who may be given a case opened at the actor's agency: its active caseworkers and
+    supervisors (never another agency's people, never an account without case work)."""
+    return (
+        User.objects.filter(
+            agency_id=actor.agency_id,
+            is_active=True,
+            role_grants__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def overdue_referrals(actor: User, *, today: date | None = None) -> list[Overdue]:
@@ -112,6 +133,19 @@ def overdue_referrals(actor: User, *, today: date | None = None) -> list[Overdue
         return []
     mine = Referral.objects.filter(sender_id=actor.agency_id, case__in=visible_cases(actor))
     return overdue_among(mine, today or timezone.localdate())
+
+
+def sent_referrals(actor: User, *, status: str = "") -> QuerySet[Referral]:
+    """Everything the actor's agency sent, of cases the actor may open or sent by the actor,
+    newest first, with its status; `status` keeps one status only. Nothing without
+    REFERRAL_SEND."""
+    if not actor.has_permission(Perm.REFERRAL_SEND):
+        return Referral.objects.none()
+    mine = Q(case__in=visible_cases(actor)) | Q(sent_by_id=actor.pk)
+    found = Referral.objects.filter(mine, sender_id=actor.agency_id)
+    if status:
+        found = found.filter(status=status)
+    return found.select_related("sender", "recipient", "case").order_by("-sent_at", "pk")
 
 
 def notices(actor: User, *, unread_only: bool = False) -> QuerySet[RecipientNotice]:

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amana.accounts.errors import NotAllowed
+from amana.accounts.errors import ActionError, NotAllowed
+from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.core.web import actor_of
 from amana.referrals import access
 from amana.referrals.actions import (
+    NEW_CASE,
+    Intake,
     do_mark_notice_read,
     do_respond_referral,
     do_send_service_feedback,
@@ -72,7 +77,7 @@ class PacketView(APIView):
 
 
 def _answered(referral: Referral) -> dict[str, Any]:
-    """The answer; for an accepted transfer, the id of the case it opened at the recipient."""
+    """The answer; once accepted, the id of the recipient's case it is worked from."""
     return {
         "id": str(referral.pk),
         "purpose": referral.purpose,
@@ -82,13 +87,32 @@ def _answered(referral: Referral) -> dict[str, Any]:
     }
 
 
+def _intake_of(actor: User, data: Any) -> Intake:
+    """The optional body of an accept: `case` ("new", or the id of a case the duplicate check
+    offers) and `assignee` (the id of a caseworker of my agency)."""
+    data = data if isinstance(data, dict) else {}
+    chosen = data.get("assignee")
+    assignee = None
+    if chosen:
+        try:
+            assignee = access.case_workers(actor).filter(pk=str(chosen)).first()
+        except (ValidationError, ValueError):
+            assignee = None
+        if assignee is None:
+            raise ActionError("assignee", _("Choose an active caseworker of your agency."))
+    return Intake(case=str(data.get("case") or NEW_CASE), assignee=assignee)
+
+
 class AcceptView(APIView):
     @extend_schema(
         operation_id="referral_accept",
         summary="Accept a referral to my agency; the referring agency sees the status",
-        description="Accepting a transfer (purpose case_transfer) opens a new case at my "
-        "agency from the packet, assigned to me: its id is `received_case`. Consent does not "
-        "travel with the case; it must be verified again. Needs CASE_CREATE for a transfer.",
+        description="Accepting gives my agency a case to work from, its id in "
+        "`received_case`: a new case opened from the packet (when it holds the child's name), "
+        "assigned to me or to `assignee` (a caseworker of my agency), or — with `case` — "
+        "an existing case the duplicate check offers on the packet page. Accepting a transfer "
+        "(purpose case_transfer) also closes the referring agency's case; consent does not "
+        "travel with a case and must be verified again. Opening a case needs CASE_CREATE.",
         request=None,
         responses={200: dict, 400: dict, 404: dict},
     )
@@ -98,7 +122,11 @@ class AcceptView(APIView):
             actor, referral_id, origin=origin_of(request._request)
         )
         answered = do_respond_referral(
-            referral=referral, accept=True, origin=origin_of(request._request), actor=actor
+            referral=referral,
+            accept=True,
+            intake=_intake_of(actor, request.data),
+            origin=origin_of(request._request),
+            actor=actor,
         )
         return Response(_answered(answered))
 

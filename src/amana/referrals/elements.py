@@ -60,6 +60,19 @@ def _related_people(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _caregiver_contact(case: Case) -> list[dict[str, Any]]:
+    """How to reach the child through their caregivers: names, relationship and phone only."""
+    return [
+        {
+            "relationship": p.relationship,
+            "full_name": p.full_name,
+            "contact_phone": p.contact_phone,
+            "is_caregiver": True,
+        }
+        for p in case.child.related_people.filter(is_caregiver=True).order_by("relationship", "pk")
+    ]
+
+
 def _drafts(case: Case) -> list[dict[str, Any]]:
     """Unfinished forms. Protocols exclude them from transfers (R4.6); read only if agreed."""
     records = FormRecord.objects.filter(case=case, status=FormRecord.Status.DRAFT)
@@ -83,6 +96,7 @@ READERS: dict[str, Reader] = {
     "actions_taken": _actions_taken,
     "closure_reason": lambda case: case.closure_reason,
     "related_people": _related_people,
+    "caregiver_contact": _caregiver_contact,
     "drafts": _drafts,
 }
 WRITTEN_FOR_THE_REFERRAL = frozenset({"referral_summary", "risk_summary", "incident_narrative"})

@@ -224,6 +224,33 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    case = forms.ChoiceField(
+        label=_("The case to work it from"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Your agency's children who may be this child are listed: link the referral to "
+            "the right case instead of registering the child twice."
+        ),
+    )
+    assignee = forms.ChoiceField(label=_("Caseworker of the new case"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        cases: list[tuple[str, str]] | None = None,
+        colleagues: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        case_field = self.fields["case"]
+        assert isinstance(case_field, forms.ChoiceField)
+        case_field.choices = [("new", _("Open a new case from the packet")), *(cases or [])]
+        case_field.initial = "new"
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.ChoiceField)
+        assignee_field.choices = [("", _("Me")), *(colleagues or [])]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("answer") == "reject" and not (data.get("reason") or "").strip():

@@ -60,9 +60,14 @@ class Referral(models.Model):
     # JSON: the service feedback the engine allowed back to the sender (status, date, outcome)
     service_feedback = EncryptedTextField(blank=True)
     service_feedback_at = models.DateTimeField(null=True, blank=True)
-    # A transfer, once accepted: the case the recipient agency opened from the packet
-    received_case = models.OneToOneField(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="received_by"
+    # Once accepted: the recipient agency's case — opened from the packet, or (not for a
+    # transfer) an existing case the duplicate check found, which several referrals may share
+    received_case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_referrals",
     )
 
     class Meta:

@@ -5,13 +5,17 @@ value as text. No forms, no views: both import from here."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amana.cases.models import Case
+from amana.accounts.models import User
+from amana.cases.models import Case, RelatedPerson
 from amana.protocol import Protocol
+from amana.protocol.model import Participant
+from amana.refdata.labels import CONCERNS, ELEMENTS, SERVICES, SEX, humanised, label, relabel_quoted
 from amana.referrals.elements import READERS, packet_values
 from amana.referrals.models import Referral
 from amana.referrals.overdue import overdue, response_days_of
@@ -39,52 +43,19 @@ TRANSFER_BASES = [
 # The case's facts a referral may ask for (the engine keeps what the service did not agree).
 FROM_THE_CASE = (
     "full_name", "date_of_birth", "sex", "individual_id", "contact_phone", "case_number",
-    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status",
+    "specific_needs_codes", "care_arrangement", "bia_status", "bid_status", "caregiver_contact",
 )  # fmt: skip
 # Texts the caseworker writes for this referral; never read from the case file.
 WRITTEN = ("referral_summary", "risk_summary", "incident_narrative")
 CONTACT_CHOICES = [("", _("Not decided")), *CONTACT_METHODS.items()]
-ELEMENT_LABELS = {
-    "full_name": _("Full name"),
-    "date_of_birth": _("Date of birth"),
-    "sex": _("Sex"),
-    "individual_id": _("Individual registration number"),
-    "contact_phone": _("Contact phone"),
-    "case_number": _("Case number"),
-    "specific_needs_codes": _("Specific needs codes"),
-    "care_arrangement": _("Care arrangement"),
-    "bia_status": _("Best-interests assessment status"),
-    "bid_status": _("Best-interests determination status"),
-    "referral_summary": _("Referral summary"),
-    "risk_summary": _("Risk summary"),
-    "incident_narrative": _("Incident narrative"),
-    "case_summary": _("Case summary (status, stage, risk, care, location)"),
-    "assessed_needs": _("Assessed needs"),
-    "concerns": _("Protection concerns"),
-    "actions_taken": _("Steps of case management completed"),
-    "related_people": _("Family and other people around the child"),
-    "drafts": _("Unfinished forms (drafts)"),
-    "closure_reason": _("Why the case was closed"),
-    "referral_status": _("Referral status"),
-    "status_date": _("Status date"),
-}
-SERVICE_LABELS = {
-    "resettlement_consideration": _("Resettlement consideration"),
-    "livelihoods": _("Livelihoods"),
-    "mental_health_care": _("Mental health care"),
-    "legal_aid": _("Legal aid"),
-    "psychosocial_support": _("Psychosocial support"),
-    "gbv_case_management": _("GBV case management"),
-    "civil_documentation": _("Civil documentation"),
-}
 
 
 def element_label(name: str) -> str:
-    return str(ELEMENT_LABELS.get(name, name.replace("_", " ")))
+    return label(ELEMENTS, name)
 
 
 def service_label(name: str) -> str:
-    return str(SERVICE_LABELS.get(name, name.replace("_", " ")))
+    return label(SERVICES, name)
 
 
 def offered_elements() -> list[str]:
@@ -114,6 +85,8 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
     rows = []
     for name, service in sorted(spec.services.items()):
         provider = protocol.participants.get(service.provider)
+        if not _may_provide(protocol, provider):
+            continue
         rows.append(
             {
                 "name": name,
@@ -124,6 +97,27 @@ def services_of(protocol: Protocol | None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _may_provide(protocol: Protocol, provider: Participant | None, at: date | None = None) -> bool:
+    """A service is offered only when its provider signed the protocol in force (in the
+    interim period, being listed is enough, as the engine decides) and is not suspended:
+    the engine would refuse a referral to anyone else."""
+    if provider is None:
+        return False
+    today = at or timezone.localdate()
+    interim = protocol.effective_from is None or protocol.effective_from > today
+    if not interim and (provider.signed_on is None or provider.signed_on > today):
+        return False
+    return provider.suspended is None or not provider.suspended.covers(today)
+
+
+def person_name(user: User | None) -> str:
+    """How a person is named on pages: their full name, the username only when none is
+    recorded."""
+    if user is None:
+        return ""
+    return user.full_name or user.username
 
 
 PAGE_SIZE = 50
@@ -163,20 +157,80 @@ def display(value: Any) -> str:
     return str(value)
 
 
+CODED_CHOICES: dict[str, Any] = {
+    "care_arrangement": Case.CareArrangement.choices,
+    "bia_status": Case.BestInterestsStatus.choices,
+    "bid_status": Case.BestInterestsStatus.choices,
+    "status": Case.Status.choices,
+    "stage": Case.Stage.choices,
+    "risk_level": Case.Risk.choices,
+}
+CODED_LISTS = {"sex": SEX, "specific_needs_codes": CONCERNS, "concerns": CONCERNS}
+
+
+def value_text(element: str, value: Any) -> str:
+    """A packet value as the reader reads it: codes (sex, concerns, care, statuses) as their
+    labels in the reader's language, needs by their label, the rest as `display` gives it."""
+    if element in CODED_LISTS and value:
+        codes = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(label(CODED_LISTS[element], str(code)) for code in codes)
+    if element in CODED_CHOICES and isinstance(value, str):
+        return str(dict(CODED_CHOICES[element]).get(value, humanised(value)))
+    if element == "assessed_needs" and isinstance(value, list):
+        return ", ".join(label(CONCERNS, str(need.get("code", "")), "") for need in value)
+    if element == "related_people" and isinstance(value, list):
+        return "; ".join(_person_text(person) for person in value if isinstance(person, dict))
+    if element == "actions_taken" and isinstance(value, list):
+        return ", ".join(
+            f"{humanised(str(step.get('step', '')))} ({step.get('on', '')})" for step in value
+        )
+    if element == "case_summary" and isinstance(value, dict):
+        return ", ".join(
+            f"{label(ELEMENTS, key)}: {value_text(key, item)}"
+            for key, item in value.items()
+            if item not in (None, "", [])
+        )
+    return display(value)
+
+
+def _person_text(person: dict[str, Any]) -> str:
+    """One person around the child: relationship, name, phone, and their role in words."""
+    relationship = person.get("relationship", "")
+    parts = [
+        str(dict(RelatedPerson.Relationship.choices).get(relationship, humanised(relationship))),
+        str(person.get("full_name") or ""),
+        str(person.get("contact_phone") or ""),
+    ]
+    if person.get("is_caregiver"):
+        parts.append(str(_("caregiver")))
+    if person.get("lives_with_child"):
+        parts.append(str(_("lives with the child")))
+    return ", ".join(part for part in parts if part)
+
+
 def choice_label(choices: list[tuple[str, Any]], value: str) -> str:
     return str(dict(choices).get(value, value))
 
 
 def no_phone_warning(data: ReferralInput, values: dict[str, Any]) -> str:
-    """Contact by phone with no phone number in the packet: the recipient could not call."""
-    if data.contact_method != "phone" or values.get("contact_phone"):
-        return ""
-    return str(
-        _(
-            "The recipient will have no phone number: add it to what to send, or choose "
-            "another contact method."
+    """The contact method needs an element the packet will not hold (no phone number to call,
+    no caregiver's contact to go through): the recipient could not reach the family."""
+    if data.contact_method == "phone" and not values.get("contact_phone"):
+        return str(
+            _(
+                "The recipient will have no phone number: add it to what to send, or choose "
+                "another contact method."
+            )
         )
-    )
+    if data.contact_method == "through_caregiver" and not values.get("caregiver_contact"):
+        return str(
+            _(
+                "The recipient will have no way to reach the caregiver: the protocol does not "
+                "allow their contact for this service, or none is recorded. Choose another "
+                "contact method."
+            )
+        )
+    return ""
 
 
 def decision_view(
@@ -188,10 +242,15 @@ def decision_view(
         **decision,
         "contact_warning": no_phone_warning(data, values) if with_values else "",
         "shared_rows": [
-            {"element": name, "label": element_label(name), "value": display(values.get(name))}
+            {
+                "element": name,
+                "label": element_label(name),
+                "value": value_text(name, values.get(name)),
+            }
             for name in decision["share"]
         ],
         "withheld_rows": [
             {**item, "label": element_label(item["element"])} for item in decision["withhold"]
         ],
+        "reasons": [{**item, "text": relabel_quoted(item["text"])} for item in decision["reasons"]],
     }

@@ -19,6 +19,11 @@ CONTACT_METHODS: Final[dict[str, Promise]] = {
     "none": _("No direct contact"),
 }
 
+# The data element a contact method cannot work without and the caseworker does not tick
+# (the child's phone is among the service's agreed elements, ticked from the start): asked
+# for with the referral whenever that method is chosen, sent only when the protocol agrees it.
+CONTACT_NEEDS: Final[dict[str, str]] = {"through_caregiver": "caregiver_contact"}
+
 # What happened to the service, told back to the referring agency with consent (R4.4).
 SERVICE_STATUSES: Final[dict[str, Promise]] = {
     "ongoing": _("Service ongoing"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from amana.cases.models import Case, Child, Task
 from amana.protocol.aggregate import as_percentages, suppress_small_cells
+from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
 
 CAMP_LEVEL = 1  # the level of camps in the place lists (country 0 → camp 1 → block 2)
@@ -235,9 +236,8 @@ def by_concern(
     grouped = cases.order_by().values_list("concerns__code").annotate(n=Count("pk"))
     counts: dict[Key, int] = {(code or NONE, ONE_COLUMN): n for code, n in grouped}
     codes = {code for code, _col in counts} | set(percent_only)
-    labels = dict(
-        Lookup.objects.filter(kind=CONCERN_LIST, code__in=codes).values_list("code", "label")
-    )
+    stored = Lookup.objects.filter(kind=CONCERN_LIST, code__in=codes).values_list("code", "label")
+    labels = {code: lookup_label(CONCERN_LIST, code, text) for code, text in stored}
     rows = sorted(
         ((code, labels[code]) for code in labels if code in codes),
         key=lambda item: item[1].casefold(),

@@ -13,24 +13,10 @@ from amana.accounts.models import Agency
 from amana.core import limits
 from amana.protocol import Protocol
 from amana.protocol.vocabulary import PURPOSES
+from amana.refdata.labels import ELEMENTS, PURPOSE_LABELS, SERVICES, label
 from amana.sharing.models import ExceptionalCircumstance
 from amana.sharing.vocabulary import BASIS_CHOICES
 
-PURPOSE_LABELS = {
-    "referral_immediate": _("Referral to a service now"),
-    "referral_future": _("So a provider can consider the child for services later"),
-    "feedback_process": _("Tell the referring agency the referral status"),
-    "feedback_service": _("Tell the referring agency what service was given"),
-    "closed_case_access": _("Closed case: access for future services"),
-    "closed_case_archive": _("Closed case: archiving"),
-    "case_transfer": _("Transfer the case to another agency"),
-    "investigation": _("Investigation (fraud, sexual exploitation and abuse)"),
-    "research": _("Research"),
-    "advocacy": _("Advocacy"),
-    "monitoring_evaluation": _("Monitoring and evaluation"),
-    "fundraising": _("Fundraising"),
-    "programming": _("Programme design"),
-}
 AGREEMENT_CHOICES = [
     ("none", _("Not asked or not given")),
     ("consent", _("Agreed")),
@@ -63,7 +49,8 @@ def element_choices(protocol: Protocol) -> list[tuple[str, str]]:
         names |= spec.excluded
         for service in spec.services.values():
             names |= service.elements or set()
-    return [(name, name.replace("_", " ")) for name in sorted(names)]
+    choices = [(name, label(ELEMENTS, name)) for name in names]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
 class CanIShareForm(forms.Form):
@@ -120,7 +107,7 @@ class CanIShareForm(forms.Form):
         self._choose("sender", parties)
         self.fields["sender"].initial = own_agency
         self._choose("recipient", parties)
-        self._choose("service", [("", _("— none —")), *((s, s.replace("_", " ")) for s in options)])
+        self._choose("service", [("", _("— none —")), *((s, label(SERVICES, s)) for s in options)])
         self._choose("elements", element_choices(protocol))
 
     def _choose(self, name: str, choices: list[tuple[str, Any]]) -> None:

@@ -34,6 +34,7 @@ from amana.sharing.actions import (
 )
 from amana.sharing.forms import CanIShareForm, ExceptionalDecisionForm, ExceptionalForm
 from amana.sharing.models import ExceptionalCircumstance
+from amana.sharing.presenters import readable_decision
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,7 +72,7 @@ def can_i_share(request: HttpRequest) -> HttpResponse:
         "form": form,
         "version": version,
         "versions": versions,
-        "decision": decision,
+        "decision": readable_decision(decision) if decision else None,
         "protocol_status": status_of(version, timezone.localdate()),
     }
     return render(request, "sharing/can_i_share.html", context, status=status)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from amana.caseforms.formdefs.data import validate_form_data
 from amana.caseforms.formdefs.schema import TEXT_LIMITS, definition_of, iter_fields, text_in
 from amana.caseforms.models import FormDefinition
+from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
 
 YES_NO_CHOICES: Final = (("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
@@ -21,7 +22,7 @@ YES_NO_CHOICES: Final = (("", "—"), ("yes", gettext_lazy("Yes")), ("no", gette
 
 def _lookup_choices(kind: str, multiple: bool) -> list[tuple[str, str]]:
     options = [
-        (code, label)
+        (code, lookup_label(kind, code, label))
         for code, label in Lookup.objects.filter(kind=kind, active=True).values_list(
             "code", "label"
         )

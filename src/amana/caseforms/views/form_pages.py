@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from amana.caseforms import formdefs
 from amana.cases.views.common import MASK
+from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
 
 
@@ -89,7 +90,8 @@ def _display_value(item: Mapping[str, Any], value: Any) -> str:
         if "choices" in item:
             labels = {o["code"]: formdefs.text_in(o["label"]) for o in item["choices"]}
         else:
-            labels = dict(Lookup.objects.filter(kind=item["lookup"]).values_list("code", "label"))
+            stored = Lookup.objects.filter(kind=item["lookup"]).values_list("code", "label")
+            labels = {code: lookup_label(item["lookup"], code, text) for code, text in stored}
         values = value if isinstance(value, list) else [value]
         return ", ".join(str(labels.get(v, v)) for v in values)
     if kind == "location":

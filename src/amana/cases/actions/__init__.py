@@ -8,6 +8,8 @@ transaction. Personal data never goes into the audit details.
     assign     do_assign_case, do_unassign_case
     lifecycle  the steps of the case-management cycle (complete_step, request_approval,
                approval_settled, returned, close_transferred, close_tasks), do_reopen_case
+    reindex    do_reindex_names: name tokens recomputed under the rules in force, in batches
+               (`amana names reindex`)
 
 The forms of a case are saved, submitted and decided by `amana.caseforms.actions`, which moves
 the case on through the `lifecycle` steps. Everything public is importable from
@@ -32,6 +34,7 @@ from amana.cases.actions.register import (
     do_register_case,
     register_case,
 )
+from amana.cases.actions.reindex import do_reindex_names
 from amana.cases.actions.update import EDITABLE_FIELDS, do_set_supervisor, do_update_case
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "complete_step",
     "do_assign_case",
     "do_register_case",
+    "do_reindex_names",
     "do_reopen_case",
     "do_set_supervisor",
     "do_unassign_case",

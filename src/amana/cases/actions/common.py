@@ -11,6 +11,7 @@ from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm, Role
 from amana.cases.errors import ActionError, NotAllowed
 from amana.cases.models import Case, Task
+from amana.cases.notices import task_assigned
 from amana.refdata.models import Location, Lookup
 
 CONCERNS = "protection_concerns"
@@ -55,5 +56,10 @@ def supervisor_for(agency: Agency, supervisor: User | None) -> User | None:
     return supervisor
 
 
-def add_task(case: Case, kind: str, due: datetime, assignee: User | None) -> Task:
-    return Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=assignee)
+def add_task(
+    case: Case, kind: str, due: datetime, assignee: User | None, *, actor: User | None = None
+) -> Task:
+    """A new task of the case; its assignee is notified unless they are the actor."""
+    task = Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=assignee)
+    task_assigned(task, actor=actor)
+    return task

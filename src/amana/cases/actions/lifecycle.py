@@ -23,6 +23,7 @@ from amana.cases.actions.common import add_task, refuse_unless
 from amana.cases.deadlines import due_after
 from amana.cases.errors import ActionError
 from amana.cases.models import Case, Task
+from amana.cases.notices import approval_requested
 
 # step → stage the case reaches when that step's form is completed (or approved).
 STAGE_AFTER: dict[str, str] = {
@@ -51,23 +52,30 @@ def close_tasks(case: Case, kind: str | None = None) -> None:
     open_tasks.update(done_at=timezone.now())
 
 
-def _schedule(case: Case, kind: str, assignee: User) -> None:
+def _schedule(case: Case, kind: str, assignee: User, actor: User | None) -> None:
     due = due_after(timezone.now(), case.risk_level, DEADLINE_STEP[kind])
-    Task.objects.create(case=case, kind=kind, due_at=due, assigned_to=assignee)
+    add_task(case, kind, due, assignee, actor=actor)
     case.next_due_at = due
 
 
-def complete_step(case: Case, step: str, *, done_by: User, closure_reason: str = "") -> None:
+def complete_step(
+    case: Case,
+    step: str,
+    *,
+    done_by: User,
+    closure_reason: str = "",
+    actor: User | None = None,
+) -> None:
     """The step's form is done (or approved): move the case on and reset its clock.
 
-    `done_by`: who entered the form (the next task is theirs); `closure_reason`: the closure
-    form's reason, for the closure step."""
+    `done_by`: who entered the form (the next task is theirs, and they are notified unless
+    they are the `actor`); `closure_reason`: the closure form's reason, for the closure step."""
     if step in TASK_DONE_BY:
         close_tasks(case, TASK_DONE_BY[step])
     if step in STAGE_AFTER:
         case.stage = STAGE_AFTER[step]
     if step in NEXT_TASK and case.status == Case.Status.OPEN:
-        _schedule(case, NEXT_TASK[step], done_by)
+        _schedule(case, NEXT_TASK[step], done_by, actor)
     if step == "bia":
         case.best_interests_status = Case.BestInterestsStatus.BIA_DONE
     if step == "bid":
@@ -100,10 +108,11 @@ def close_transferred(case: Case) -> None:
     close_tasks(case)
 
 
-def request_approval(case: Case, step: str) -> None:
+def request_approval(case: Case, step: str, *, actor: User | None = None) -> None:
     Task.objects.create(
         case=case, kind=Task.Kind.APPROVAL, due_at=timezone.now(), assigned_to=case.supervisor
     )
+    approval_requested(case, actor=actor)
     if step == "closure":
         case.stage = Case.Stage.CLOSURE_REQUESTED
         case.save(update_fields=["stage", "updated_at"])
@@ -133,7 +142,7 @@ def do_reopen_case(*, case: Case, reason: str, origin: str = "", actor: User) ->
     case.version += 1
     case.save()
     assignee = case.assignments.order_by("assigned_at").first()
-    add_task(case, Task.Kind.FOLLOW_UP, due, assignee.user if assignee else None)
+    add_task(case, Task.Kind.FOLLOW_UP, due, assignee.user if assignee else None, actor=actor)
     write_entry(
         actor=actor,
         action="case.reopen",

@@ -138,13 +138,16 @@ def register_case(
     case: CaseInput,
     supervisor: User | None = None,
     dismissed_duplicates: list[str] | None = None,
+    assignee: User | None = None,
     origin: str = "",
     actor: User,
 ) -> Case:
     """Register a child at risk: the child, the people around them, and an open case. A step:
-    it runs in the caller's transaction (`do_register_case`, or accepting a transfer).
+    it runs in the caller's transaction (`do_register_case`, or accepting a referral).
 
     `dismissed_duplicates`: case numbers the caseworker checked and found to be other children.
+    `assignee`: the caseworker of the new case and its first task (default: the actor); the
+    caller checks they are an active colleague.
     """
     refuse_unless(policy.can_register_case(actor), Perm.CASE_CREATE)
     _check_child(child)
@@ -167,8 +170,9 @@ def register_case(
         next_due_at=due,
     )
     record.concerns.set(concerns)
-    CaseAssignment.objects.create(case=record, user=actor)
-    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, actor)
+    worker = assignee or actor
+    CaseAssignment.objects.create(case=record, user=worker)
+    add_task(record, Task.Kind.INITIAL_ASSESSMENT, due, worker, actor=actor)
     write_entry(
         actor=actor,
         action="case.register",

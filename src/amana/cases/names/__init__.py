@@ -14,12 +14,18 @@ tables of spellings that must share a key and of names that must not.
    separates words (al-Hassan → al, hassan). One-letter words (initials) are ignored.
 
 2. **Spelling** (Latin script, `_spell`). Graphemes that spell one sound are rewritten to one
-   letter, left to right, longest first (`GRAPHEMES`): sh/ch/sch → c, kh → x, gh → g, ph → f,
-   th → t, dh → d, dj → j, q and hard c → k, soft c → s, x → ks, v → w, ou/oo/o → u, ee → i,
-   chr/chl → kr/kl (Christine). Doubled letters become single (Hassan → hasan), a final "ah"
-   loses its silent h (Fatimah → fatima), and a final French "ie" becomes i (Marie). A short
-   table of irregular spellings (`ALIASES`: Mhd, Md, Mohd → Muhammad; Ismael → Ismail; Othman,
-   Uthman → Osman …) is applied to the spelt word. A final -que is k (Rafique, Siddique).
+   letter, left to right, longest first (`GRAPHEMES`): sh/ch/sch → c, kh → x, ph → f, th → t,
+   dh → d, dj → j, q and hard c → k, soft c → s, x → ks, v → w, ou/oo/o → u, ee → i, chr/chl →
+   kr/kl (Christine); gh is g at the start of a word (Ghulam, Ghada) and k inside it, where
+   Persian writes qaf with it (Sadegh = Sadiq, Bagher = Baqir, Yaghoub = Yaqub). Doubled letters
+   become single (Hassan → hasan), a final "ah" loses its silent h (Fatimah → fatima), the
+   Persian ending "eh" is Arabic "a" (Fatemeh → fatema, Zohreh, Hamzeh) except in the Arabic
+   names whose h is a real ha (`aliases.REAL_FINAL_H`: Saleh, Fateh, Sameh …), and a final
+   French "ie" becomes i (Marie). A final -que is k (Rafique, Siddique). The table of
+   `aliases` maps spellings no rule brings together to a regular spelling of the same name:
+   Mhd, Md, Mohd → Muhammad; Othman, Usman → Osman; Persian and Urdu z for Arabic d/dh (Reza
+   and Raza → Rida, Morteza → Murtada, Zia → Diya, Marzieh → Mardiya); Persian gh for q at
+   the start of a name (Ghasem → Qasim); Persian e for i (Eisa → Isa).
 
 3. **Compound names** become one name (`_latin_names`):
    - *Abd + name*: ``Abd``, ``Abdul``, ``Abdel``, ``Abdal``, ``Abdur``, ``Abdus`` … followed by a
@@ -38,6 +44,10 @@ tables of spellings that must share a key and of names that must not.
      forms (ad-, ar-, as-, ash-, an-, at-, az-, ud-, ur-, us-, …) when the next name starts with
      that consonant (ar-Rashid). A word written with its article attached (Alhassan) keeps it.
    - The particles bin, ibn and bint are dropped before a name.
+   - *Persian double names* written as one word are two names (`_split_joined`): Mohammadreza
+     = Mohammad Reza = Mohammad-Reza, Alireza, Amirhossein, Gholamreza. Only a short list of
+     first names (Mohammad, Ali, Amir, Hamid, Gholam, Hossein, Hassan) and second names
+     (Reza, Ali, Hossein, Mahdi, Javad, Taghi …) is split, so Natali or Kamali stay whole.
 
 4. **Skeleton** (`_skeleton`). Short vowels are what transliterations disagree on (Mohammed,
    Muhammad; Khaled, Khalid), so only two vowels are kept, reduced to three classes a (a, e),
@@ -50,32 +60,51 @@ tables of spellings that must share a key and of names that must not.
      consonant is silent (Amine, Yassine, Imane, Hassane).
    Every consonant is kept. An i/y or u/w beside another vowel is a consonant glide: Hussein,
    Husain, Husayn and Hossein all have the y of Arabic Husayn (so they are not Hassan), Leila
-   and Layla share one, Daoud and Dawud share a w, Mariam and Maryam a y. A y or w before a
+   and Layla share one, Daoud and Dawud share a w, Mariam and Maryam a y. An i/u that starts a
+   run before a/e is the vowel and its glide, as Arabic writes them (Riad = Riyad, Fouad,
+   Hussien); the ae of Raed, Wael and Esmaeil is ai (Raid, Wail, Ismail). A y or w before a
    vowel is a consonant (Yusuf, Ayoub, Wahid); otherwise it is a vowel (Aly = Ali).
    In keys, c stands for sh and x for kh.
 
-Arabic script is keyed in its own alphabet: marks and tatweel removed (harakat, shadda and the
-hamza on alef are already folded by `normalise_for_index`), ta marbuta → ha, alef maqsura and
-Persian yeh → ya, Persian keheh → kaf, alef wasla → alef, a lone hamza dropped, the article
-al- removed (except from names that merely begin with those letters, such as Ilyas), and the
-same compounds (Abd, Abu, ad-Din, Allah). Latin and Arabic spellings of one name do not share
-a key: short vowels are not written in Arabic, so no reliable mapping exists. Register the
-Arabic spelling under "other names" to find the child both ways.
+**Arabic script** (Arabic, Persian, Dari, Pashto, Urdu letters; `arabic`). Marks and tatweel
+are removed (harakat, shadda and the hamza seats are already folded by
+`normalise_for_index`); alef maqsura and the Persian, Pashto and Urdu yehs → ya; Persian keheh
+→ kaf; Urdu heh forms → ha; alef wasla → alef; the article al- is removed (except from names
+that merely begin with those letters, such as Ilyas or Altaf); the particles bin, ibn and bint
+are dropped; and the same compounds are kept whole (Abd, Abu, ad-Din, Allah). Each name is
+then looked up in the **table of names** (`lexicon`, ``lexicon.txt``: about 400 names, Arabic
+and Persian): a name it lists takes the key of its Latin spellings, so محمد, Mohammed and
+Muhamad share one key, فاطمه and Fatemeh that of Fatima, محمدرضا (also written with a
+zero-width non-joiner) is محمد + رضا, and search and duplicate detection find a child across
+scripts with no other change. Short vowels are not written in Arabic, and they are what tells
+محمد (Muhammad) from محمود (Mahmud) in Latin letters, so no rule guesses them: a name the table
+does not list keeps a key in its own letters (ta marbuta → ha, lone hamza dropped) and is found
+in Arabic script only. The table keeps ta marbuta and hamza apart (زهرة Zahra, زهره Zohreh;
+علاء Alaa, علا Ula).
 Other scripts (Ge'ez, Burmese …) are keyed by the folded word.
 
-Decisions and known limits:
+Decisions and known limits (the tables in ``tests/cases/test_names.py``, and ADR 0010):
 - Omar/Umar and Amr do not share a key (ʿUmar and ʿAmr are different names); Amr, Amir and
-  Amer do (the short vowel between m and r is not kept).
-- Hassan vs Hussein, Sara vs Zahra, Ali vs Alia, Mahmoud vs Mohammed, Yusuf vs Joseph: distinct.
+  Amer do (the short vowel between m and r is not kept). In Arabic script عمر is Umar and عمرو
+  is Amr.
+- Hassan vs Hussein/Hossein, Sara vs Zahra, Zahra vs Zohreh and Zahir, Ali vs Alia, Fatima vs
+  Fatin, Mahmoud vs Mohammed, Yusuf vs Joseph: distinct, in both scripts and across them.
+- Names that differ only in a vowel inside the word share a key in Latin letters (Hamid,
+  Hamed, Hamad; Jamal, Jamil; Kamal, Kamil), and so do their Arabic spellings, which take the
+  Latin key: حامد, حمد and حميد share one. The test lists every such pair of the table.
 - Somali official orthography (c for ayn, x for ḥ: Cali, Maxamed) is not folded into the
   English spellings: Latin c and x are too common elsewhere. Neither are Egyptian g for j
   (Gamal/Jamal), Fatme/Fatima, Brahim/Ibrahim, or Asha/Aisha. A first e is read as a, so the
-  rarer e for i misses (Heba/Hiba, Belal/Bilal). Persian -eh is not -a (Fereshteh/Fereshta):
-  the h is kept because Arabic Saleh and Fateh end in a real h (Salih, Fatih).
+  rarer e for i misses unless listed (Heba/Hiba, Belal/Bilal). A Persian -e without the h is
+  read as the French silent e (Fateme is not Fatemeh). Word-initial Persian gh for q is
+  listed, not ruled (Ghasem, Ghorban), and a non-initial gh is q everywhere (Ragheb = Raqib).
 - Keys are for finding candidates. Different names can share a key (Hamid, Hamed, Hamad);
   a person confirms a match on the decrypted record.
-- Changing these rules changes stored tokens: every `NameToken` and `RelatedPerson.name_token`
-  must then be recomputed from the decrypted names. `KEY_VERSION` names the rules in force.
+- Changing these rules or the table changes stored tokens: every `NameToken` and
+  `RelatedPerson.name_token` must then be recomputed from the decrypted names, with
+  ``amana names reindex`` (`amana.cases.actions.reindex`). `KEY_VERSION` names the rules in
+  force: 1 keyed Arabic script in its own letters only; 2 adds the table, the Persian rules
+  and the Persian double names.
 
 Caregivers: `RelatedPerson.name_token` holds `caregiver_token(full_name)`, the blind index of
 the key of the person's *first* name (their given name) under its own purpose
@@ -87,9 +116,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from amana.cases.names.arabic import _arabic_keys, _arabic_word
+from amana.cases.names.arabic import _arabic_keys
 from amana.cases.names.latin import _latin_key, _latin_names
-from amana.cases.names.words import LATIN_LETTERS, _fold, _is_arabic, _words
+from amana.cases.names.words import LATIN_LETTERS, _arabic_word, _fold, _is_arabic, _words
 from amana.crypto.keys import index_for
 
 __all__ = [
@@ -104,7 +133,7 @@ __all__ = [
 
 PURPOSE = "child-name"
 CAREGIVER_PURPOSE = "caregiver-name"
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 
 # --- Public functions ----------------------------------------------------------------------

@@ -1,28 +1,18 @@
-"""Keys of names written in Arabic script: letters folded to what variants share, the article
-and the particles kept apart (`amana.cases.names`)."""
+"""Keys of names written in Arabic script (Arabic, Persian, Dari, Pashto, Urdu letters): the
+letters folded to what spellings share, the article and the particles set apart, compounds
+kept whole, and each name read in the table of vocalised names (`lexicon`) to take the key of
+its Latin spellings (`amana.cases.names`)."""
 
 from __future__ import annotations
 
+from amana.cases.names.lexicon import AR_ABD, AR_ABU, AR_ALLAH, AR_DIN, latin_keys_of_arabic
+
 # --- Arabic script -------------------------------------------------------------------------
 
-ARABIC_LETTERS = str.maketrans(
-    {
-        "\u0629": "\u0647",  # ta marbuta → ha
-        "\u0649": "\u064a",  # alef maqsura → ya
-        "\u06cc": "\u064a",  # Persian yeh → ya
-        "\u06a9": "\u0643",  # Persian keheh → kaf
-        "\u0671": "\u0627",  # alef wasla → alef
-        "\u0640": None,  # tatweel
-        "\u0621": None,  # a lone hamza
-    }
-)
-ARABIC_NOT_ARTICLE = frozenset({"الياس", "الهام", "الماس", "اليسع"})
-AR_ABD, AR_ABU, AR_ALLAH, AR_DIN = "عبد", "ابو", "الله", "الدين"
+# Folded in the key of a name the table does not know.
+NATIVE_LETTERS = str.maketrans({"\u0629": "\u0647", "\u0621": None})  # ta marbuta, lone hamza
+ARABIC_NOT_ARTICLE = frozenset({"الياس", "الهام", "الماس", "اليسع", "الطاف", "الناز", "الميرا"})
 AR_PARTICLES = frozenset({"بن", "بنت", "ابن"})
-
-
-def _arabic_word(word: str) -> str:
-    return word.translate(ARABIC_LETTERS)
 
 
 def _strip_article(word: str) -> str:
@@ -42,8 +32,9 @@ def _arabic_split(word: str) -> tuple[str, str] | None:
     return None
 
 
-def _arabic_keys(words: list[str]) -> list[str]:
-    keys: list[str] = []
+def _arabic_names(words: list[str]) -> list[tuple[str, ...]]:
+    """Each name as its parts: (name,), or a compound (head, name) or (name, tail)."""
+    names: list[tuple[str, ...]] = []
     i = 0
     while i < len(words):
         word, following = words[i], words[i + 1] if i + 1 < len(words) else None
@@ -51,13 +42,24 @@ def _arabic_keys(words: list[str]) -> list[str]:
             i += 1
         elif following is not None and word in (AR_ABD, AR_ABU, "ابي"):
             rest = following if following == AR_ALLAH else _strip_article(following)
-            keys.append(f"{AR_ABU if word == 'ابي' else word}+{rest}")
+            names.append((AR_ABU if word == "ابي" else word, rest))
             i += 2
-        elif keys and "+" not in keys[-1] and word in (AR_DIN, AR_ALLAH):
-            keys[-1] = f"{keys[-1]}+{word}"
+        elif names and len(names[-1]) == 1 and word in (AR_DIN, AR_ALLAH):
+            names[-1] = (names[-1][0], word)
             i += 1
         else:
-            split = _arabic_split(word)
-            keys.append("+".join(split) if split else _strip_article(word))
+            names.append(_arabic_split(word) or (_strip_article(word),))
             i += 1
+    return names
+
+
+def _arabic_keys(words: list[str]) -> list[str]:
+    """The key of each name: its Latin key when the table knows it, else the folded letters."""
+    keys: list[str] = []
+    for parts in _arabic_names(words):
+        latin = latin_keys_of_arabic(parts)
+        if latin:
+            keys.extend(latin)
+        else:
+            keys.append("+".join(part.translate(NATIVE_LETTERS) for part in parts))
     return keys

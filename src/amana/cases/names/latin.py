@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from amana.cases.names.aliases import ALIASES, REAL_FINAL_H
+
 # --- 2. Spelling (Latin) -------------------------------------------------------------------
 
 # One sound, one letter. Matched longest first, left to right; the output is not re-read.
@@ -18,7 +20,7 @@ GRAPHEMES: dict[str, str] = {
     "ch": "c",  # Aicha, Hicham, Rachid (French sh)
     "sh": "c",
     "kh": "x",  # Khaled, Khadija
-    "gh": "g",  # Ghulam
+    "gh": "k",  # inside a word, Persian spelling of qaf: Sadegh, Bagher, Yaghoub (initial: g)
     "ph": "f",  # Mustapha, Joseph
     "th": "t",  # Haitham, Thamer
     "dh": "d",  # Dhahabo
@@ -39,32 +41,19 @@ GRAPHEMES: dict[str, str] = {
 GRAPHEME = re.compile("|".join(sorted(GRAPHEMES, key=len, reverse=True)))
 DOUBLED = re.compile(r"(.)\1+")
 
-# Spellings too irregular for the rules, mapped to a regular spelling of the same name.
-ALIASES: dict[str, str] = {
-    "mhd": "muhammad",
-    "mhmd": "muhammad",
-    "md": "muhammad",  # Rohingya and Bangladeshi registers: "Md. Yunus"
-    "mohd": "muhammad",
-    "muhd": "muhammad",
-    "mohamud": "mahmud",  # Somali spelling of Mahmoud
-    "mohamoud": "mahmud",
-    "ismael": "ismail",
-    "ismaeel": "ismail",
-    "smail": "ismail",
-    "othman": "osman",
-    "uthman": "osman",
-    "usman": "osman",
-    "outhman": "osman",
-}
-
 
 def _rewrite(word: str) -> str:
-    """Graphemes to letters, before doubled letters are merged."""
+    """Graphemes to letters, before doubled letters are merged. A word-initial gh is the
+    ghayn of Ghulam and Ghada (g); inside a word it is the Persian spelling of qaf (k)."""
+    if word.startswith("gh"):
+        return "g" + _rewrite(word[2:])
     return GRAPHEME.sub(lambda match: GRAPHEMES[match.group()], word)
 
 
 def _finish(rewritten: str) -> str:
     spelt = DOUBLED.sub(r"\1", rewritten)
+    if spelt.endswith("eh") and len(spelt) > 3 and spelt not in REAL_FINAL_H:
+        spelt = spelt[:-2] + "a"  # Persian -eh is Arabic -a: Fatemeh, Zohreh, Hamzeh
     if spelt.endswith("ah") and len(spelt) > 2:
         spelt = spelt[:-1]  # Fatimah, Aminah, Aliyah: the h is silent
     if spelt.endswith("ie") and len(spelt) > 3:
@@ -89,7 +78,7 @@ ABD_PREFIXES = frozenset(
     {"abd", "abdul", "abdel", "abdal", "abdil", "abdur", "abdus", "abduc", "abdun", "abdud"}
     | {"abdut", "abduz", "abdar", "abdas", "abdan", "abder", "abdes", "abden"}
 )
-ABU_WORDS = frozenset({"abu", "abuu", "abo"})
+ABU_WORDS = frozenset({"abu", "abuu", "abo", "abul"})  # Abul Kalam, Abul Fazl
 PARTICLES = frozenset({"bin", "ibn", "bint", "ibnu"})
 ARTICLES = frozenset({"al", "el", "ul", "il"})
 # An assimilated article (ar-Rashid, as-Salam, ash-Shami) before a name starting with its letter.
@@ -103,6 +92,7 @@ ALLAH_WORDS = frozenset({"allah", "alla", "ullah", "ulla", "ollah", "olla", "ull
 ALLAH_JOINED = re.compile(r"[aou]llah?$")  # on the rewritten word: the double l is required
 ALLAH_AFTER_ABD = re.compile(r"^[aeiu]?lah?i?$|^[aeiu]?laye$")  # Abdullah(i), Abdoulaye
 VOWELS = frozenset("aeiu")
+ABU_ARTICLE = re.compile(r"^[aeiu]?l[^aeiuyw]")  # Abu al-Qasim, Abolghasem, Abulfazl
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +127,10 @@ def _split_abd(word: str) -> Name | None:
 
 
 def _split_abu(word: str) -> Name | None:
+    """Abubakar → abu + bakar; the article after Abu is dropped: Abu al-Fadl, Abolfazl."""
     rest = word[3:] if word.startswith("abu") else ""
+    if ABU_ARTICLE.match(rest):
+        rest = rest[2:] if rest[0] in VOWELS else rest[1:]
     if len(rest) >= 3 and rest[0] not in VOWELS:
         return Name(rest, head="abu")
     return None
@@ -163,6 +156,19 @@ def _split_allah(raw: str) -> Name | None:
     if match is None or match.start() < 3:
         return None
     return Name("allah", head=_finish(rewritten[: match.start()]))
+
+
+@lru_cache(maxsize=8192)
+def _split_joined(raw: str) -> tuple[Name, Name] | None:
+    """Persian double names written as one word: Mohammadreza, Alireza, Amirhossein. Split on
+    the folded word, so no grapheme is read across the join (Mohammad|hossein is not dh)."""
+    ending = JOINED_TAIL.search(raw)
+    if ending is None:
+        return None
+    head, tail = raw[: ending.start()], ending.group()
+    if len(head) >= 3 and _skeleton(_alias(_spell(head))) in JOINED_HEADS:
+        return Name(_alias(_spell(head))), Name(_alias(_spell(tail)))
+    return None
 
 
 def _latin_names(raw_words: list[str]) -> list[Name]:
@@ -192,7 +198,7 @@ def _latin_names(raw_words: list[str]) -> list[Name]:
         compound = (
             _split_abd(word) or _split_abu(word) or _split_allah(raw_words[i]) or _split_din(word)
         )
-        names.append(compound or Name(word))
+        names.extend([compound] if compound else _split_joined(raw_words[i]) or [Name(word)])
         i += 1
     return names
 
@@ -219,11 +225,17 @@ def _segments(spelt: str) -> list[str]:
 
 
 def _resolve_run(run: str) -> list[str]:
-    """A vowel run: i/u beside a/e are glides (ai → a y, ia → y a); then one vowel per run."""
+    """A vowel run: i/u beside a/e are glides, one vowel per run. After a/e (ai, ei, au) the
+    i/u is the glide alone (Husain → husayn); before it (ia, ua, ie) it is the vowel and its
+    glide (Riad → riyad, Fouad → fuwad, Hussien → husiyen), as Arabic writes them. The ae of
+    Raed, Wael and Esmaeil is ai (Raid, Wail, Ismail)."""
+    run = run.replace("ae", "ai", 1).replace("aii", "ai")
     out: list[str] = []
     for index, ch in enumerate(run):
-        neighbours = run[max(0, index - 1) : index] + run[index + 1 : index + 2]
-        if len(run) > 1 and ch in GLIDES and any(n in LOW_VOWELS for n in neighbours):
+        before, after = run[index - 1 : index], run[index + 1 : index + 2]
+        if ch in GLIDES and index == 0 and after in LOW_VOWELS:
+            out.extend([ch, GLIDES[ch]])
+        elif ch in GLIDES and (before in LOW_VOWELS or after in LOW_VOWELS):
             out.append(GLIDES[ch])
         elif not (out and out[-1] in VOWELS):
             out.append(ch)
@@ -258,15 +270,38 @@ def _skeleton(spelt: str) -> str:
     return consonants[:1] + first + consonants[1:] + final
 
 
+def _alias(spelt: str) -> str:
+    return SPELT_ALIASES.get(spelt, spelt)
+
+
 def _latin_key(name: Name) -> str:
     if name.tail == "allah" and name.head:
         return f"{_head_key(name.head)}+allah"
     if name.tail == "din" and name.head:
         return f"{_head_key(name.head)}+din"
     if name.head:
-        return f"{name.head}+{_skeleton(name.tail)}"
-    return _skeleton(name.tail)
+        return f"{name.head}+{_skeleton(_alias(name.tail))}"
+    return _skeleton(_alias(name.tail))
 
 
 def _head_key(head: str) -> str:
-    return head if head in ("abd", "abu") else _skeleton(head)
+    return head if head in ("abd", "abu") else _skeleton(_alias(head))
+
+
+# Persian double names written as one word (`_split_joined`): the first name's key, and the
+# second name's spellings (spelt). Both lists are short on purpose: a plain name that happens
+# to end like a second name (Natali, Kamali) must stay whole.
+JOINED_HEADS = frozenset({"muhmd", "ali", "amr", "hamd", "gulm", "husyn", "hasn"})
+JOINED_TAILS = sorted(
+    [
+        *("reza", "rida", "raza", "ali", "mahdi", "mehdi", "hadi", "amin", "karim", "rahim"),
+        *("hossein", "hosein", "hussein", "husain", "hossain", "husayn", "hasan", "hassan"),
+        *("javad", "jawad", "taghi", "taqi", "naghi", "naqi", "sadegh", "sadiq", "bagher"),
+        *("baqir", "baqer", "kazem", "kazim", "jafar", "jaafar", "akbar", "asghar", "abbas"),
+        *("mohammad", "muhammad", "mohammed", "mohamed"),
+    ],
+    key=len,
+    reverse=True,
+)
+JOINED_TAIL = re.compile(f"(?:{'|'.join(JOINED_TAILS)})$")
+JOINED_TAIL_KEYS = frozenset(_skeleton(_alias(_spell(tail))) for tail in JOINED_TAILS)

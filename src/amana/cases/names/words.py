@@ -19,6 +19,33 @@ LATIN_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 WORD = re.compile(r"[^\W\d_]+")
 
 
+# Letters folded before anything else: variants of one letter across Arabic, Persian, Pashto
+# and Urdu, and what is not a letter of the name. Ta marbuta and the lone hamza are kept for
+# the table (زهرة Zahra and زهره Zohreh, علاء Alaa and علا Ula are different names) and
+# folded afterwards in the key of a name the table does not know (`arabic.NATIVE_LETTERS`).
+ARABIC_LETTERS = str.maketrans(
+    {
+        "\u0649": "\u064a",  # alef maqsura → ya
+        "\u06cc": "\u064a",  # Persian yeh → ya
+        "\u06d0": "\u064a",  # Pashto e → ya
+        "\u06cd": "\u064a",  # Pashto yeh with tail → ya
+        "\u06d2": "\u064a",  # Urdu yeh barree → ya
+        "\u06a9": "\u0643",  # Persian keheh → kaf
+        "\u06aa": "\u0643",  # swash kaf → kaf
+        "\u06c1": "\u0647",  # Urdu heh goal → ha
+        "\u06be": "\u0647",  # Urdu heh doachashmee → ha
+        "\u06d5": "\u0647",  # ae (the heh of Persian heh with yeh above) → ha
+        "\u06c3": "\u0629",  # Urdu teh marbuta goal → ta marbuta
+        "\u0671": "\u0627",  # alef wasla → alef
+        "\u0640": None,  # tatweel
+    }
+)
+
+
+def _arabic_word(word: str) -> str:
+    return word.translate(ARABIC_LETTERS)
+
+
 def _is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
 

@@ -18,6 +18,8 @@ from amana.caseforms.models import FormDefinition
 from amana.cases import access, actions
 from amana.cases.models import Case, Sensitivity
 from amana.cases.views.common import MASK, _age, _masked
+from amana.refdata.labels import CONCERNS, NATIONALITIES
+from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
 
 
@@ -44,10 +46,11 @@ def _fact_text(name: str, value: Any) -> str:
     if name == "is_refugee":
         return _("Yes") if value else _("No")
     if name == "concerns":
-        labels = Lookup.objects.filter(kind=actions.CONCERNS, code__in=value or []).values_list(
-            "label", flat=True
+        stored = Lookup.objects.filter(kind=actions.CONCERNS, code__in=value or []).values_list(
+            "code", "label"
         )
-        return ", ".join(sorted(labels)) or _("None")
+        shown = [lookup_label(CONCERNS, code, text) for code, text in stored]
+        return ", ".join(sorted(shown)) or _("None")
     return str(value)
 
 
@@ -61,7 +64,7 @@ def _child_facts(actor: User, case: Case) -> dict[str, Any]:
         "date_of_birth": _masked(classes, identifying, child.date_of_birth),
         "age": _age(child, classes, timezone.localdate()),
         "sex": _masked(classes, personal, child.get_sex_display()),
-        "nationality": _masked(classes, personal, child.nationality),
+        "nationality": _masked(classes, personal, lookup_label(NATIONALITIES, child.nationality)),
         "individual_id": _masked(classes, identifying, child.individual_id),
         "contact_phone": _masked(classes, identifying, child.contact_phone),
         "address": _masked(classes, identifying, child.address),

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import User
+from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
 
 CONCERNS = "protection_concerns"
@@ -30,7 +31,11 @@ def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
 
 
 def concern_choices() -> list[tuple[str, str]]:
-    return list(Lookup.objects.filter(kind=CONCERNS, active=True).values_list("code", "label"))
+    stored = Lookup.objects.filter(kind=CONCERNS, active=True).values_list("code", "label")
+    return sorted(
+        ((code, lookup_label(CONCERNS, code, text)) for code, text in stored),
+        key=lambda choice: choice[1].casefold(),
+    )
 
 
 def location_choices() -> list[tuple[str, str]]:

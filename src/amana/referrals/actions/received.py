@@ -45,14 +45,17 @@ def check_can_receive(referral: Referral, actor: User) -> None:
         raise ActionError("packet", _("The packet has no name: a case cannot be opened from it."))
 
 
-def receive_transfer(referral: Referral, *, actor: User, origin: str = "") -> Case:
+def receive_transfer(
+    referral: Referral, *, actor: User, assignee: User | None = None, origin: str = ""
+) -> Case:
     """Open the recipient's case from the packet; close the sender's as transferred."""
     values = _values(referral)
     summary = values.get("case_summary") or {}
     new_case = register_case(
-        child=_child(values),
-        people=_people(values.get("related_people")),
-        case=_case(values, summary),
+        child=packet_child(values),
+        people=packet_people(values.get("related_people")),
+        case=packet_case(values, summary),
+        assignee=assignee,
         origin=origin,
         actor=actor,
     )
@@ -98,7 +101,7 @@ def _birth_date(value: object) -> date | None:
         return None
 
 
-def _child(values: dict[str, Any]) -> ChildInput:
+def packet_child(values: dict[str, Any]) -> ChildInput:
     sex = values.get("sex")
     return ChildInput(
         full_name=_text(values.get("full_name")),
@@ -109,7 +112,7 @@ def _child(values: dict[str, Any]) -> ChildInput:
     )
 
 
-def _people(people: object) -> list[PersonInput]:
+def packet_people(people: object) -> list[PersonInput]:
     if not isinstance(people, list):
         return []
     found: list[PersonInput] = []
@@ -131,7 +134,7 @@ def _people(people: object) -> list[PersonInput]:
     return found
 
 
-def _case(values: dict[str, Any], summary: dict[str, Any]) -> CaseInput:
+def packet_case(values: dict[str, Any], summary: dict[str, Any]) -> CaseInput:
     """The case's facts as far as the packet tells them. An unknown risk level starts high:
     the receiving agency assesses the child again, and sooner is safer."""
     codes = values.get("concerns") or values.get("specific_needs_codes") or []

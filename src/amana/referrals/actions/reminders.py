@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from amana.audit.log import write_entry
 from amana.referrals.models import Referral
+from amana.referrals.notices import referral_overdue
 from amana.referrals.overdue import Overdue, overdue_among
 
 
@@ -37,6 +38,7 @@ def _remind(item: Overdue, day: date, origin: str) -> None:
     referral = item.referral
     Referral.objects.filter(pk=referral.pk).update(last_reminded_on=day)
     referral.last_reminded_on = day
+    referral_overdue(referral)
     write_entry(
         actor=None,
         action="referral.remind",

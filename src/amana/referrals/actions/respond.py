@@ -14,8 +14,10 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
+from amana.referrals.actions.intake import Intake, check_intake, take_in
 from amana.referrals.actions.received import check_can_receive, receive_transfer
 from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.notices import referral_answered
 from amana.referrals.policy import can_answer_referral, can_read_notice
 from amana.referrals.vocabulary import TRANSFER
 from amana.sharing import disclosure
@@ -31,12 +33,20 @@ PROCESS_FEEDBACK = Intent(
 
 @transaction.atomic(durable=True)
 def do_respond_referral(
-    *, referral: Referral, accept: bool, reason: str = "", origin: str = "", actor: User
+    *,
+    referral: Referral,
+    accept: bool,
+    reason: str = "",
+    intake: Intake | None = None,
+    origin: str = "",
+    actor: User,
 ) -> Referral:
     """The recipient accepts or rejects; the sender sees the status (process feedback).
 
-    Accepting a transfer also opens the recipient's own case from the packet, assigned to the
-    actor, and closes the sender's case as transferred — in this same transaction.
+    Accepting gives the recipient agency a case to work from, in this same transaction: a new
+    case opened from the packet (assigned to the actor or `intake.assignee`), or the existing
+    case the duplicate check found (`intake.case`). Accepting a transfer also closes the
+    sender's case as transferred.
     """
     if not can_answer_referral(actor, referral):
         raise NotAllowed(Perm.REFERRAL_RECEIVE.value)
@@ -46,13 +56,18 @@ def do_respond_referral(
     if not accept and not reason.strip():
         raise ActionError("reason", _("Say why the referral is rejected."))
     transfer = accept and referral.purpose == TRANSFER
+    intake = intake or Intake()
+    link = None
     if transfer:
         check_can_receive(referral, actor)
+    if accept:
+        link = check_intake(referral, actor, intake)
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.REJECTED
     referral.responded_by, referral.responded_at = actor, timezone.now()
     referral.response_reason = reason.strip()[:300]
     referral.save()
     _record_process_feedback(referral, actor)
+    referral_answered(referral, accepted=accept, actor=actor)
     write_entry(
         actor=actor,
         action="referral.accept" if accept else "referral.reject",
@@ -62,7 +77,9 @@ def do_respond_referral(
         details={"purpose": referral.purpose},
     )
     if transfer:
-        receive_transfer(referral, actor=actor, origin=origin)
+        receive_transfer(referral, actor=actor, assignee=intake.assignee, origin=origin)
+    elif accept:
+        take_in(referral, intake=intake, link=link, actor=actor, origin=origin)
     return referral
 
 

@@ -20,8 +20,14 @@ from amana.audit.models import Outcome
 from amana.cases.models import Case
 from amana.referrals.elements import known_elements, packet_values
 from amana.referrals.models import Referral
+from amana.referrals.notices import referral_received
 from amana.referrals.policy import can_send_referral
-from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES, CONTACT_METHODS, TRANSFER
+from amana.referrals.vocabulary import (
+    CLOSED_CASE_PURPOSES,
+    CONTACT_METHODS,
+    CONTACT_NEEDS,
+    TRANSFER,
+)
 from amana.sharing import disclosure
 from amana.sharing.disclosure import Disclosure, Intent
 
@@ -38,12 +44,16 @@ class ReferralInput:
     purpose: str = Referral.Purpose.REFERRAL_IMMEDIATE.value
 
     def intent(self) -> Intent:
-        """What the disclosure path decides on (the written texts stay here)."""
+        """What the disclosure path decides on (the written texts stay here). The element the
+        contact method needs (the caregiver's contact, "through the caregiver") is asked for
+        too: the engine sends it only if the protocol agrees it."""
+        needed = CONTACT_NEEDS.get(self.contact_method)
+        elements = [*self.elements, needed] if needed and needed not in self.elements else []
         return Intent(
             recipient=self.recipient,
             purpose=self.purpose,
             legal_basis=self.legal_basis,
-            elements=tuple(self.elements),
+            elements=tuple(elements or self.elements),
             service=self.service or None,
             label=self.label or None,
             contact_method=self.contact_method or None,
@@ -149,6 +159,8 @@ def do_send_referral(
             ledger=entry,
             sent_by=actor,
         )
+        # The recipient agency's receivers are notified (and e-mailed, once this commits).
+        referral_received(referral, actor=actor)
     write_entry(
         actor=actor,
         action="referral.send",

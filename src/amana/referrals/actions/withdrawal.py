@@ -20,6 +20,7 @@ from amana.accounts.models import User
 from amana.audit.log import write_entry
 from amana.consent.models import ConsentRecord
 from amana.referrals.models import RecipientNotice, Referral
+from amana.referrals.notices import referral_withdrawn
 from amana.referrals.vocabulary import CLOSED_CASE_PURPOSES
 
 REFUSING = frozenset({ConsentRecord.Kind.REFUSAL.value, ConsentRecord.Kind.WITHDRAWAL.value})
@@ -56,6 +57,7 @@ def revoke_after_withdrawal(
         if revoked:
             referral.status, referral.revoked_at = Referral.Status.REVOKED, now
             referral.save(update_fields=["status", "revoked_at"])
+        referral_withdrawn(referral, revoked=revoked, actor=actor)
         RecipientNotice.objects.create(
             recipient=referral.recipient,
             referral=referral,

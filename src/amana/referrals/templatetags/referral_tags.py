@@ -10,6 +10,7 @@ from django import template
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
 from amana.cases.models import Case
+from amana.refdata.labels import BASES, PURPOSES, label
 from amana.referrals import access
 from amana.referrals.models import Referral
 from amana.referrals.presenters import element_label, service_label
@@ -54,6 +55,8 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
             "entry": entry,
             "recipient": names.get(entry.recipient, entry.recipient),
             "service": service_label(entry.service) if entry.service else "",
+            "purpose": label(PURPOSES, entry.purpose),
+            "basis": label(BASES, entry.legal_basis),
             "shared": ", ".join(element_label(name) for name in entry.shared),
         }
         for entry in entries

@@ -3,6 +3,7 @@ transfer, once accepted, opens the recipient's own case: the answer lands there.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +17,17 @@ from amana.accounts.errors import ActionError, NotAllowed
 from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
+from amana.cases.access import visible_cases
 from amana.core.web import actor_of, field_error, guarded
 from amana.referrals import access
 from amana.referrals.actions import (
+    INTAKE_PURPOSES,
+    NEW_CASE,
+    Intake,
     do_mark_notice_read,
     do_respond_referral,
     do_send_service_feedback,
+    packet_duplicates,
 )
 from amana.referrals.forms import RespondForm, ServiceFeedbackForm
 from amana.referrals.models import Referral
@@ -30,12 +36,14 @@ from amana.referrals.presenters import (
     NOTICES_SHOWN,
     PAGE_SIZE,
     choice_label,
-    display,
     element_label,
     overdue_flags,
+    person_name,
     service_label,
+    value_text,
 )
 from amana.referrals.vocabulary import TRANSFER
+from amana.sharing.presenters import readable_decision
 
 
 @require_GET
@@ -88,6 +96,14 @@ def _render_packet(
     pending = shown["status"] == Referral.Status.PENDING
     accepted = shown["status"] == Referral.Status.ACCEPTED
     transfer = shown["purpose"] == TRANSFER
+    if pending:
+        form = form or RespondForm(**_intake_choices(actor, shown["values"], shown["purpose"]))
+    received = shown["received_case"]
+    own_case = (
+        visible_cases(actor).filter(pk=received).values_list("pk", "case_number").first()
+        if received
+        else None
+    )
     context = {
         "packet": shown,
         "service": service_label(shown["service"]),
@@ -98,16 +114,40 @@ def _render_packet(
         else "",
         "status_label": Referral.Status(shown["status"]).label,
         "values": [
-            {"element": name, "label": element_label(name), "value": display(value)}
+            {"element": name, "label": element_label(name), "value": value_text(name, value)}
             for name, value in shown["values"].items()
         ],
-        "form": (form or RespondForm()) if pending else None,
+        "form": form if pending else None,
+        "can_open_case": bool(shown["values"].get("full_name"))
+        and (transfer or shown["purpose"] in INTAKE_PURPOSES),
+        "own_case": own_case,
         "feedback_form": (feedback_form or ServiceFeedbackForm())
         if accepted and not transfer
         else None,
-        "feedback_decision": feedback_decision,
+        "feedback_decision": readable_decision(feedback_decision) if feedback_decision else None,
     }
     return render(request, "referrals/packet.html", context, status=status)
+
+
+def _intake_choices(actor: User, values: dict[str, Any], purpose: str) -> dict[str, Any]:
+    """The answer form's choices: the agency's cases the duplicate check found for the
+    packet's child (not for a transfer, which always opens a case), and who works the case."""
+    cases = []
+    if purpose in INTAKE_PURPOSES:
+        cases = [
+            (
+                str(found.case_id),
+                _("Link to case %(number)s (match %(score)d%%)")
+                % {"number": found.case_number, "score": found.score},
+            )
+            for found in packet_duplicates(values, actor)
+        ]
+    colleagues = [
+        (str(user.pk), person_name(user))
+        for user in access.case_workers(actor)
+        if user.pk != actor.pk
+    ]
+    return {"cases": cases, "colleagues": colleagues}
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -122,7 +162,9 @@ def packet(request: HttpRequest, referral_id: str) -> HttpResponse:
 def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
     actor = actor_of(request)
     referral = access.access_received_referral(actor, referral_id, origin=origin_of(request))
-    form = RespondForm(request.POST)
+    values = json.loads(referral.packet or "{}")
+    choices = _intake_choices(actor, values, referral.purpose)
+    form = RespondForm(request.POST, **choices)
     if not form.is_valid():
         return _render_packet(request, actor, referral_id, form, status=400)
     accept = form.cleaned_data["answer"] == "accept"
@@ -131,13 +173,17 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
             referral=referral,
             accept=accept,
             reason=form.cleaned_data["reason"],
+            intake=_intake(form, actor),
             origin=origin_of(request),
             actor=actor,
         )
     except ActionError as error:
         field_error(form, error)
         return _render_packet(request, actor, referral_id, form, status=400)
-    if accept and answered.received_case_id is not None:
+    received = answered.received_case_id
+    if accept and received is not None and referral.purpose == TRANSFER:
+        if not visible_cases(actor).filter(pk=received).exists():
+            return _after_intake(request, actor, answered)  # given to the chosen caseworker
         messages.success(
             request,
             _(
@@ -146,8 +192,36 @@ def respond(request: HttpRequest, referral_id: str) -> HttpResponse:
                 "the family, and record it."
             ),
         )
-        return redirect("cases:detail", case_id=answered.received_case_id)
+        return redirect("cases:detail", case_id=received)
+    if accept and received is not None:
+        return _after_intake(request, actor, answered)
     messages.success(request, _("Referral accepted.") if accept else _("Referral rejected."))
+    return redirect("referrals:packet", referral_id=referral.pk)
+
+
+def _intake(form: RespondForm, actor: User) -> Intake:
+    chosen = form.cleaned_data.get("assignee") or ""
+    assignee = access.case_workers(actor).filter(pk=chosen).first() if chosen else None
+    return Intake(case=form.cleaned_data.get("case") or NEW_CASE, assignee=assignee)
+
+
+def _after_intake(request: HttpRequest, actor: User, referral: Referral) -> HttpResponse:
+    """To the case the referral is worked from, when the actor may open it; otherwise back to
+    the packet, which says who has it."""
+    case_id = referral.received_case_id
+    if case_id is not None and visible_cases(actor).filter(pk=case_id).exists():
+        messages.success(
+            request,
+            _("Referral accepted: this is the case your agency works it from."),
+        )
+        return redirect("cases:detail", case_id=case_id)
+    messages.success(
+        request,
+        _(
+            "Referral accepted. It is worked from a case you are not assigned to: its "
+            "caseworker has it."
+        ),
+    )
     return redirect("referrals:packet", referral_id=referral.pk)
 
 

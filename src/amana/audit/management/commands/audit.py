@@ -1,4 +1,8 @@
-"""`amana audit verify|seal`: check the audit chain, or seal the entries waiting for it."""
+"""`amana audit verify|seal`: check the audit chain, or seal the entries waiting for it.
+
+`seal` by hand is seldom needed: the worker's periodic job `audit.seal` (every minute by
+default, `AMANA_JOBS_SEAL_CRON`; inside `amana serve` on SQLite) seals and signs a checkpoint
+whenever the log moved. Run it once after an upgrade, or when that job is switched off."""
 
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ X-Forwarded-Proto and X-Forwarded-For from that address only and drops them from
 else: the request is https and the client address is the forwarded one only when the proxy
 says so. Static files are collected into var/static at start whenever the shipped ones
 changed, so no page needs an operator to remember `collectstatic`.
+
+In production it refuses to start (exit 2, one line) when its database role owns a table or
+anything else it could alter the schema with: the app must connect as a role that owns nothing
+(`amana.core.db_roles`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, connection
+
+from amana.core.db_roles import first_line, ownership_problem
+from amana.core.signals import serving
 
 STAMP = ".amana-collected"
 PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-for"}
@@ -80,6 +88,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
         from waitress import serve
 
+        if settings.AMANA_ENV == "production":
+            self._refuse_an_owner_role()
         # Collect first: WhiteNoise lists STATIC_ROOT when the application is built.
         if collect_static_if_stale():
             self.stdout.write(f"Collected static files into {settings.STATIC_ROOT}")
@@ -89,9 +99,23 @@ class Command(BaseCommand):
         proxy = proxy_options(settings.AMANA_TRUSTED_PROXY)
         if proxy:
             self.stdout.write(f"Trusting X-Forwarded-Proto/-For from {proxy['trusted_proxy']}")
+        for _receiver, line in serving.send(sender=self.__class__):
+            if line:
+                self.stdout.write(str(line))
         self.stdout.write(f"Amana is serving on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             serve(application, host=host, port=port, threads=threads, ident="amana", **proxy)
         self.stdout.write("Amana stopped.")
         sys.stdout.flush()
+
+    def _refuse_an_owner_role(self) -> None:
+        try:
+            problem = ownership_problem(connection)
+        except DatabaseError as exc:
+            problem = f"cannot check the database role: {first_line(exc)}"
+        finally:
+            connection.close()
+        if problem:
+            self.stderr.write(f"amana serve: {problem}")
+            raise SystemExit(2)

@@ -1,13 +1,18 @@
-"""`amana restore FILE`: a backup into the configured database, which must be empty."""
+"""`amana restore FILE`: a backup into the configured database, which must be empty.
+
+It runs as the owner role (AMANA_MIGRATE_DATABASE_URL), so the restored tables are the owner's,
+then grants the app role its privileges as `migrate` does (a backup holds no privileges).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 
+from amana.core.db_roles import grant_app_role_as_owner
 from amana.ops.backup import KEYS_NOTICE, BackupError, restore
 
 
@@ -37,8 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         try:
             restore(connection.settings_dict, file, _existing_tables)
-        except BackupError as exc:
+            grant_app_role_as_owner(connection)
+        except (BackupError, CommandError) as exc:
             self.stderr.write(f"amana restore: {exc}")
             raise SystemExit(2) from None
+        finally:
+            connection.close()
         self.stdout.write(f"restored {file} into database {connection.settings_dict['NAME']}")
         self.stdout.write(KEYS_NOTICE)

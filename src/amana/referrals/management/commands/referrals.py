@@ -3,6 +3,9 @@
 One line per overdue referral (no personal data: referral id, case number, agencies, due date,
 working days late); a reminder is recorded once per referral and day (an audit entry), so the
 command can run as often as the operator likes. Bad arguments: exit status 2.
+
+The worker already records them on a schedule (the periodic job `referrals.remind`, hourly by
+default, `AMANA_JOBS_REMINDERS_CRON`); this command is for a given day or a check by hand.
 """
 
 from __future__ import annotations
