@@ -16,9 +16,12 @@ _APP_CREDENTIALS: dict[str, str] = {}
 def _default_connects_as(credentials: dict[str, str]) -> None:
     from django.db import connections
 
-    default = connections["default"]
-    default.close()
-    default.settings_dict.update(credentials)
+    # "replica" (settings.py) is a second test database on the same server: the same roles.
+    for alias in ("default", "replica"):
+        if alias in connections.settings:
+            connection = connections[alias]
+            connection.close()
+            connection.settings_dict.update(credentials)
 
 
 @pytest.fixture(scope="session")

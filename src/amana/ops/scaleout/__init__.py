@@ -12,10 +12,11 @@ What `start` brings up, under one directory (`--dir`, default /tmp/amana-scaleou
   (installed with apt-get when missing and run as root; `--no-install` to refuse).
 
 The app processes run with `AMANA_ENV=demo` (plain HTTP on loopback, the production password
-hasher, no second factor), `DATABASE_URL` on the primary, `AMANA_REPLICA_DATABASE_URL` on the
-replica (reports read there: `amana.core.dbrouter`) and the proxy as `AMANA_TRUSTED_PROXY`;
-none of the caller's own Amana settings are passed on. The keys are generated once under
-DIR/var and shared by every process.
+hasher, no second factor), `DATABASE_URL` on the primary as the application role, which owns
+nothing (`AMANA_MIGRATE_DATABASE_URL`, the owner role, is for `migrate`),
+`AMANA_REPLICA_DATABASE_URL` on the replica (reports read there: `amana.core.dbrouter`) and
+the proxy as `AMANA_TRUSTED_PROXY`; none of the caller's own Amana settings are passed on.
+The keys are generated once under DIR/var and shared by every process.
 
 `stop` ends everything it started — proxy, supervisor and its programs, replica, primary —
 and removes the directory (`--keep-data` keeps the two database clusters and the keys under

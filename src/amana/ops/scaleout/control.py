@@ -60,6 +60,7 @@ def app_environment(layout: Layout, primary: Server, replica: Server) -> dict[st
         "AMANA_ENV": APP_ENV,
         "AMANA_VAR_DIR": str(layout.var),
         "DATABASE_URL": primary.url(),
+        "AMANA_MIGRATE_DATABASE_URL": primary.url(owner=True),  # `migrate` only
         "AMANA_REPLICA_DATABASE_URL": replica.url(),
         "AMANA_TRUSTED_PROXY": "127.0.0.1",
         "AMANA_SCALEOUT_DIR": str(layout.root),

@@ -15,8 +15,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# Two roles, as in production (docs/adr/0008-two-database-roles.md): the owner migrates, the
+# app processes connect as a role that owns nothing. Loopback only: the cluster trusts
+# 127.0.0.1 and nothing else, the passwords are there for the URLs' sake.
 APP_ROLE = "amana"
-APP_PASSWORD = "amana"  # noqa: S105 - loopback only; the cluster trusts 127.0.0.1 alone
+APP_PASSWORD = "amana"  # noqa: S105
+OWNER_ROLE = "amana_owner"
+OWNER_PASSWORD = "amana_owner"  # noqa: S105
 DATABASE = "amana"
 PG_OS_USER = "postgres"
 SERVER_SETTINGS = {
@@ -129,10 +134,11 @@ class Server:
             return False
         return pid_alive(pid)
 
-    def url(self, *, superuser: bool = False) -> str:
+    def url(self, *, superuser: bool = False, owner: bool = False) -> str:
         if superuser:
             return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-        return f"postgresql://{APP_ROLE}:{APP_PASSWORD}@127.0.0.1:{self.port}/{DATABASE}"
+        role, password = (OWNER_ROLE, OWNER_PASSWORD) if owner else (APP_ROLE, APP_PASSWORD)
+        return f"postgresql://{role}:{password}@127.0.0.1:{self.port}/{DATABASE}"
 
 
 def pid_alive(pid: int) -> bool:
@@ -151,7 +157,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def init_primary(bindir: Path, primary: Server) -> None:
-    """A new cluster, started, with the application role and its database."""
+    """A new cluster, started, with the owner and application roles and the database."""
     run_pg(
         [
             str(bindir / "initdb"),
@@ -170,8 +176,9 @@ def init_primary(bindir: Path, primary: Server) -> None:
     primary.start(bindir)
     sql(
         primary,
-        f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}' CREATEDB NOSUPERUSER NOCREATEROLE",
-        f"CREATE DATABASE {DATABASE} OWNER {APP_ROLE}",
+        f"CREATE ROLE {OWNER_ROLE} LOGIN PASSWORD '{OWNER_PASSWORD}' NOSUPERUSER NOCREATEROLE",
+        f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}' NOSUPERUSER NOCREATEROLE",
+        f"CREATE DATABASE {DATABASE} OWNER {OWNER_ROLE}",
     )
 
 
