@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from amana.ops.scaleout.layout import Layout, clean_environ
+from amana.ops.scaleout.layout import Layout, clean_environ, worker_available
 from amana.ops.scaleout.postgres import ScaleOutError, pg_bindir, pid_alive
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -77,6 +77,7 @@ def test_scaleout_serves_through_the_proxy_and_stops_cleanly(scaleout):
     assert [row["state"] for row in state["replication"]] == ["streaming"]
     assert all(program["alive"] for program in state["programs"].values())
     assert {"app1", "app2"} <= set(state["programs"])
+    assert state["worker"] == worker_available() == ("worker" in state["programs"])
     env = state["env"]
     made = amana("manage", "shell", "-c", MAKE_USER, env=env)
     assert made.returncode == 0, made.stderr
