@@ -22,6 +22,15 @@ def _fresh_login_throttle() -> None:
     caches["throttle"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    """Reference data is kept per process (`amana.refdata.cache`): each test starts with
+    none, so that a rolled-back test's places and lists are not offered to the next."""
+    from amana.refdata.cache import forget
+
+    forget()
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(*roles: str, agency: object = None, **kwargs: object) -> User:

@@ -105,6 +105,11 @@ class User(AbstractBaseUser):
         return cached
 
     @property
+    def role_labels(self) -> list[str]:
+        """The names of the user's roles, in the order of the roles table, for a page."""
+        return [str(label) for role, label in Role.choices if role in self.roles]
+
+    @property
     def permissions(self) -> frozenset[Perm]:
         return permissions_for(self.roles) if self.is_active else frozenset()
 

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from amana.accounts import access as account_access
 from amana.accounts.models import User
 from amana.caseforms.access import case_forms
-from amana.caseforms.actions import current_form
+from amana.caseforms.actions import current_forms
 from amana.caseforms.formdefs import STEPS, text_in
-from amana.caseforms.models import FormDefinition
 from amana.cases import access, actions
 from amana.cases.models import Case, Sensitivity
 from amana.cases.views.common import MASK, _age, _masked
@@ -85,10 +84,10 @@ def _people_facts(actor: User, case: Case) -> list[dict[str, Any]]:
 
 def _case_facts(actor: User, case: Case) -> dict[str, Any]:
     protection = Sensitivity.PROTECTION in access.visible_classes(actor)
-    concerns = [c.code for c in case.concerns.all()]
+    concerns = ", ".join(sorted(concern.label for concern in case.concerns.all())) or _("None")
     return {
         "risk": case.get_risk_level_display(),
-        "concerns": _fact_text("concerns", concerns) if protection else MASK,
+        "concerns": concerns if protection else MASK,
         "care": _fact_text("care_arrangement", case.care_arrangement) if protection else MASK,
         "location": case.location.name if case.location else _("Not known"),
         "is_refugee": case.is_refugee,
@@ -96,25 +95,22 @@ def _case_facts(actor: User, case: Case) -> dict[str, Any]:
 
 
 def _colleagues(actor: User, case: Case) -> list[User]:
-    return list(
-        account_access.visible_users(actor)
-        .filter(agency_id=case.agency_id, is_active=True)
-        .exclude(pk=actor.pk)
-    )
+    users = account_access.visible_users(actor).filter(agency_id=case.agency_id, is_active=True)
+    # The assign form shows usernames only: no agency or roles to read with them.
+    return list(users.exclude(pk=actor.pk).select_related(None).prefetch_related(None))
 
 
 def _startable_forms(case: Case) -> list[dict[str, str]]:
     """The forms a caseworker may start on this case, titled in the active language."""
     if case.status != Case.Status.OPEN:
         return []
+    wanted = [form_id for form_id in STEPS if form_id != "registration"]
+    current = current_forms(wanted, case.agency)
     found = []
-    for form_id in STEPS:
-        if form_id == "registration":
+    for form_id in wanted:
+        if form_id not in current:
             continue
-        try:
-            definition = current_form(form_id, case.agency).definition
-        except FormDefinition.DoesNotExist:
-            continue
+        definition = current[form_id].definition
         if definition.get("refugee_only") and not case.is_refugee:
             continue
         found.append({"form_id": form_id, "title": text_in(definition.get("title"))})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,6 +34,7 @@ from amana.core.web import actor_of, field_error, forbidden, guarded
 def _render_case(
     request: HttpRequest, actor: User, case: Case, *, status: int = 200, **given: Any
 ) -> HttpResponse:
+    prefetch_related_objects([case], "concerns")  # the facts and the edit form show them
     can_edit = policy.is_open(case) and policy.can_edit_case(actor, case)
     is_supervisor = policy.can_assign_case(actor, case)
     can_reopen = policy.is_closed(case) and policy.can_reopen_case(actor, case)

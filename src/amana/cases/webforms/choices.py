@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import User
-from amana.refdata.models import Location, Lookup
+from amana.refdata import cache as refdata_cache
 
 CONCERNS = "protection_concerns"
 MAX_PEOPLE = 10
@@ -30,39 +30,43 @@ def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
 
 
 def concern_choices() -> list[tuple[str, str]]:
-    return list(Lookup.objects.filter(kind=CONCERNS, active=True).values_list("code", "label"))
+    """The active protection concerns, by label (kept per process: `refdata.cache`)."""
+    return [(e.code, e.label) for e in refdata_cache.entries(CONCERNS) if e.active]
 
 
 def location_choices() -> list[tuple[str, str]]:
-    """Every place, each under its parent, indented by its level."""
-    places = list(Location.objects.order_by("level", "name"))
-    by_parent: dict[int | None, list[Location]] = {}
-    for place in places:
-        by_parent.setdefault(place.parent_id, []).append(place)
+    """Every place, each under its parent, indented by its level (kept per process)."""
+    return list(refdata_cache.kept("cases.location_choices", _location_choices))
+
+
+def _location_choices() -> tuple[tuple[str, str], ...]:
+    places = refdata_cache.places()
+    by_parent = refdata_cache.children_of()
     choices: list[tuple[str, str]] = []
     known = {place.pk for place in places}
 
-    def add(place: Location, depth: int) -> None:
+    def add(place: refdata_cache.Place, depth: int) -> None:
         choices.append((place.code, "\u2003" * depth + place.name))
-        for child in by_parent.get(place.pk, []):
+        for child in by_parent.get(place.pk, ()):
             add(child, depth + 1)
 
     for place in places:
         if place.parent_id is None or place.parent_id not in known:
             add(place, 0)
-    return choices
+    return tuple(choices)
 
 
 def location_and_below(code: str) -> list[str]:
     """A place's code and the codes of every place under it."""
-    place = Location.objects.filter(code=code).first()
+    place = refdata_cache.place(code)
     if place is None:
         return [code]
-    codes, frontier = [place.code], [place.pk]
+    by_parent = refdata_cache.children_of()
+    codes, frontier = [place.code], [place]
     while frontier:
-        below = list(Location.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
-        frontier = [pk for pk, _code in below]
-        codes += [code for _pk, code in below]
+        below = [child for parent in frontier for child in by_parent.get(parent.pk, ())]
+        codes += [child.code for child in below]
+        frontier = below
     return codes
 
 
