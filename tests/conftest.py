@@ -23,10 +23,11 @@ def _fresh_login_throttle() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_reference_cache() -> None:
-    """Reference data is kept per process (`amana.refdata.cache`): each test starts with
-    none, so that a rolled-back test's places and lists are not offered to the next."""
-    from amana.refdata.cache import forget
+def _nothing_kept() -> None:
+    """Rarely changed rows are kept per process for a minute (`amana.core.kept`: places,
+    lookup lists, form versions): each test starts with none, so that a rolled-back test's
+    rows are not shown in the next."""
+    from amana.core.kept import forget
 
     forget()
 

@@ -24,17 +24,18 @@ from tests.factories import AgencyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 FEW = 2  # rows shown first; then three times as many
 
-# Budgets: the counts measured on PostgreSQL. Every request pays 3: the session, the user
-# (with their agency, roles and whether they have a two-factor device) and nothing more
-# unless the session is due for renewal; a case read 4 more (the case with its child,
-# place and supervisor, its audited read with the savepoint around it).
-CASE_PAGE = 99  # + concerns, people, tasks, forms, the forms one may start, consents,
-#                    referrals, ledger, the choices of the edit form, supervisors, team
-CASE_LIST = 99  # + the count, the page, its audited read, the filter form's choices
-SEARCH = 99  # + as the list, the names looked up by their blind index
-DUE_LIST = 99  # + the count, the page, its audited read, the tasks of the page
-TEAM_LIST = 99  # + as the list, the caseworkers of each case (one query for the page)
-HOME = 99
+# Budgets: the counts measured on PostgreSQL (docs/performance.md). Every request pays 2: the
+# session, and the user with their agency, roles and whether they have a two-factor device
+# (the session is written only when it changed or is due for renewal, once a minute). A read
+# audited pays 3 for its audit entry (the insert in a savepoint of the test's transaction).
+CASE_PAGE = 15  # + the case with child, place, agency and supervisor, its audited read,
+#                   concerns, people, tasks, forms, consents, referrals, ledger, who works on
+#                   the case, the supervisors (and colleagues) the forms offer
+CASE_LIST = 7  # + the count, the page with child and place, its audited read
+SEARCH = 8  # + the children whose names match, then as the list
+DUE_LIST = 8  # + the count, the page, its audited read, the page's tasks
+TEAM_LIST = 8  # + as the list, the caseworkers of the page's cases (one query)
+HOME = 2  # nothing more: the agency and roles come with the user
 
 
 @dataclass

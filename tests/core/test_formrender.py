@@ -76,13 +76,28 @@ class Everything(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     hidden = forms.CharField(widget=forms.HiddenInput, initial="h<i>")
     agree = forms.BooleanField(label="")
+    kept = forms.CharField(initial='was "this"', show_hidden_initial=True, max_length=9)
+    mail = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(required=False, widget=forms.Textarea, initial="a < b\nc")
 
     def clean(self) -> dict[str, Any]:
         self.add_error(None, "Something <wrong> & more")
         return super().clean() or {}
 
 
-BOUND = {"place": "n2", "places": ["b", "zz"], "ticks": ["y"], "level": "bad", "number": "x"}
+BOUND = {
+    "place": "n2",
+    "places": ["b", "zz"],
+    "ticks": ["y"],
+    "level": "bad",
+    "number": "x",
+    "kept": "now & then",
+    "secret": "s<3",
+    "when": "2026-13-01",
+    "notes": "",
+}
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -6,11 +6,13 @@ option, with another for that option's attributes. A select of 120 places cost 2
 renders. The case page's edit form made that a third of the page's time.
 
 `FastRenderer` writes these templates' output directly, character for character what
-Django's templates write (tests/core/test_formrender.py compares the two on every form of the
-app): `django/forms/field.html`, `label.html`, `errors/list/default.html`, and the widgets
-`select.html`, `checkbox_select.html` and `radio.html` with their options. Any other template,
-or an option or field drawn by another template than Django's own, goes to Django's templates
-as before. It is `FORM_RENDERER` in the settings.
+Django's templates write (tests/core/test_formrender.py compares the two on the case pages'
+forms, the log-in forms, every shipped case management form and a form using every feature
+of the templates): `django/forms/field.html`, `label.html`, `errors/list/default.html`, and
+the widgets `select.html`, `checkbox_select.html` and `radio.html` with their options,
+`textarea.html` and the inputs that only include `input.html` (text, hidden, checkbox,
+number, date …). Any other template, or an option drawn by another template than Django's
+own, goes to Django's templates as before. It is `FORM_RENDERER` in the settings.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.timezone import (  # type: ignore[attr-defined]
+    template_localtime,
+)
 
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 INPUT_OPTIONS = frozenset(
@@ -171,7 +175,24 @@ def field(context: Mapping[str, Any]) -> str:
     return out + "\n"
 
 
+def input_widget(context: Mapping[str, Any]) -> str:
+    """text.html, hidden.html, checkbox.html … : each only includes input.html."""
+    return _input(context["widget"])
+
+
+def textarea(context: Mapping[str, Any]) -> str:
+    widget = context["widget"]
+    value = _var(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+INPUTS = (
+    *("checkbox", "color", "date", "datetime", "email", "hidden", "number", "password"),
+    *("search", "tel", "text", "time", "url"),
+)
 WRITERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    **{f"django/forms/widgets/{kind}.html": input_widget for kind in INPUTS},
+    "django/forms/widgets/textarea.html": textarea,
     "django/forms/widgets/select.html": select,
     "django/forms/widgets/checkbox_select.html": multiple_input,
     "django/forms/widgets/radio.html": multiple_input,

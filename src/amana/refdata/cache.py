@@ -3,30 +3,26 @@
 The forms of the case pages offer every place and every protection concern, and the case
 list filters by a place and the places under it. These rows change only when an
 administrator imports a list (`refdata.actions`), so a process reads them once and keeps
-what it built from them (choices, the codes under a place) for `TTL_SECONDS`.
+what it built from them (choices, the codes under a place) for a minute (`amana.core.kept`).
 
 A change made in this process is seen at once: saving or deleting a Location or a Lookup
 forgets everything kept, and again when its transaction commits. A change made by another
-process (`amana import_data`, another app process) is seen within `TTL_SECONDS`. Data written
+process (`amana import_data`, another app process) is seen within that minute. Data written
 to a case is always checked against the database by the actions, never against this copy.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import transaction
-
+from amana.core.kept import forget as forget_kept
+from amana.core.kept import forget_now_and_at_commit
+from amana.core.kept import kept as kept_for_a_while
 from amana.refdata.models import Location, Lookup
 
-TTL_SECONDS = 60.0
+PREFIX = "refdata:"
 Built = TypeVar("Built")
-
-_kept: dict[str, tuple[float, Any]] = {}
-_lock = threading.Lock()
 
 
 class Place(NamedTuple):
@@ -44,29 +40,18 @@ class Entry(NamedTuple):
 
 
 def kept(key: str, build: Callable[[], Built]) -> Built:
-    """`build()`, made once per `TTL_SECONDS` in this process (or after `forget`)."""
-    now = time.monotonic()
-    found = _kept.get(key)
-    if found is not None and found[0] > now:
-        value: Built = found[1]
-        return value
-    value = build()
-    with _lock:
-        _kept[key] = (now + TTL_SECONDS, value)
-    return value
+    """`build()`, made once per `amana.core.kept.TTL_SECONDS` in this process (or after a
+    change to reference data here)."""
+    return kept_for_a_while(PREFIX + key, build)
 
 
 def forget() -> None:
-    """Drop everything kept: the next read goes to the database."""
-    with _lock:
-        _kept.clear()
+    forget_kept(PREFIX)
 
 
 def forget_on_change(**_: Any) -> None:
-    """Signal receiver for saved or deleted reference rows: forget now, and again when the
-    transaction commits (so that nothing read before the commit is kept)."""
-    forget()
-    transaction.on_commit(forget)
+    """Signal receiver for saved or deleted reference rows."""
+    forget_now_and_at_commit(PREFIX)
 
 
 def places() -> tuple[Place, ...]:

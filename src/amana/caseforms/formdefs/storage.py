@@ -16,6 +16,7 @@ from amana.accounts.models import Agency
 from amana.caseforms.formdefs.checking import parse_definition_text
 from amana.caseforms.formdefs.schema import STEPS
 from amana.caseforms.models import FormDefinition
+from amana.core.kept import forget_now_and_at_commit, kept
 
 SHIPPED_FORMS: Final = STEPS  # one file per step: forms_data/<step>.yaml
 
@@ -48,26 +49,42 @@ def stored_form(form_id: str, agency: Agency | None) -> FormDefinition | None:
 # a copy read once stays right; it is kept under its id and creation time (an id alone could
 # come back after a rollback, on SQLite). Bounded: cleared when full.
 DEFINITIONS_KEPT = 512
+VERSIONS_KEY = "caseforms:versions:"
 _definitions: dict[tuple[int, datetime], FormDefinition] = {}
 _definitions_lock = threading.Lock()
 
 
 def stored_forms(form_ids: Iterable[str], agency: Agency | None) -> dict[str, FormDefinition]:
-    """`stored_form` of each of `form_ids` (those stored), by form id: which versions exist is
-    one query; the definitions come from the copies this process keeps (one query more for
-    those it has not read yet). The rows returned are shared: read them, never change them."""
-    wanted = set(form_ids)
-    versions = FormDefinition.objects.filter(form_id__in=wanted)
+    """`stored_form` of each of `form_ids` (those stored), by form id. Which version each form
+    uses is kept per process for a minute (`amana.core.kept`; forgotten here as soon as a
+    definition is stored), the definitions themselves for good (`kept_definitions`). The rows
+    returned are shared: read them, never change them."""
+    key = f"{VERSIONS_KEY}{agency.pk if agency is not None else 0}"
+    current = kept(key, lambda: _current_versions(agency))
+    chosen = {form_id: current[form_id] for form_id in set(form_ids) if form_id in current}
+    rows = kept_definitions(list(chosen.values()))
+    return {form_id: rows[found] for form_id, found in chosen.items() if found in rows}
+
+
+def _current_versions(agency: Agency | None) -> dict[str, tuple[int, datetime]]:
+    """For every form, the (id, created_at) of the version a new record of `agency` uses:
+    the agency's newest adaptation, else the newest shipped version (as `stored_form`)."""
     mine = Q(agency__isnull=True) if agency is None else Q(agency=agency) | Q(agency__isnull=True)
     chosen: dict[str, tuple[bool, int, tuple[int, datetime]]] = {}
-    for pk, form_id, agency_id, version, created in versions.filter(mine).values_list(
-        "pk", "form_id", "agency_id", "version", "created_at"
+    for pk, form_id, agency_id, version, created in (
+        FormDefinition.objects.filter(mine)
+        .order_by()
+        .values_list("pk", "form_id", "agency_id", "version", "created_at")
     ):
         rank = (agency_id is not None, version, (pk, created))
         if form_id not in chosen or rank[:2] > chosen[form_id][:2]:
             chosen[form_id] = rank
-    rows = kept_definitions([rank[2] for rank in chosen.values()])
-    return {form_id: rows[rank[2]] for form_id, rank in chosen.items() if rank[2] in rows}
+    return {form_id: rank[2] for form_id, rank in chosen.items()}
+
+
+def forget_versions(**_: Any) -> None:
+    """Signal receiver for a stored definition: which version is current may have changed."""
+    forget_now_and_at_commit(VERSIONS_KEY)
 
 
 def kept_definitions(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from amana.audit.log import origin_of
 from amana.cases import access, actions, policy
 from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
 from amana.cases.search import search_children
-from amana.cases.views.common import _age, _masked, error_items
+from amana.cases.views.common import _age, _masked, due_html, error_items
 from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
 from amana.core.web import actor_of, forbidden, is_htmx
 
@@ -31,10 +32,18 @@ DUE_DAYS = 7
 
 @dataclass
 class CaseRow:
+    """One line of a case list, with what it shows worked out once in Python (labels, the
+    case's address): the template only prints them."""
+
     case: Case
     name: str
     age: int | None
     overdue: bool
+    url: str = ""
+    risk: str = ""
+    stage: str = ""
+    status: str = ""  # shown only for a case that is not open
+    due: str = ""
     caseworkers: list[str] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
 
@@ -43,16 +52,23 @@ def _rows(actor: User, cases: Iterable[Case], *, team: bool = False) -> list[Cas
     classes = access.visible_classes(actor)
     now = timezone.now()
     today = timezone.localdate()
+    risks, stages = _labels(Case.Risk.choices), _labels(Case.Stage.choices)
+    statuses = _labels(Case.Status.choices)
+    address = _case_address()
     rows = []
     for case in cases:
+        is_open = case.status == Case.Status.OPEN
         row = CaseRow(
             case=case,
             name=_masked(classes, Sensitivity.IDENTIFYING, case.child.full_name),
             age=_age(case.child, classes, today),
-            overdue=bool(
-                case.status == Case.Status.OPEN and case.next_due_at and case.next_due_at < now
-            ),
+            overdue=bool(is_open and case.next_due_at and case.next_due_at < now),
+            url=address(case.pk),
+            risk=risks.get(case.risk_level, case.risk_level),
+            stage=stages.get(case.stage, case.stage),
+            status="" if is_open else statuses.get(case.status, case.status),
         )
+        row.due = due_html(case.next_due_at, row.overdue)
         if team:
             row.caseworkers = [
                 a.user.username
@@ -61,6 +77,20 @@ def _rows(actor: User, cases: Iterable[Case], *, team: bool = False) -> list[Cas
             ]
         rows.append(row)
     return rows
+
+
+def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """A field's choices as the active language names them, translated once per list."""
+    return {value: str(label) for value, label in choices}
+
+
+ANY_CASE = UUID(int=0)
+
+
+def _case_address() -> Callable[[Any], str]:
+    """`reverse("cases:detail", …)` for many cases: the URL resolved once, the id put in."""
+    pattern = reverse("cases:detail", args=[ANY_CASE])
+    return lambda pk: pattern.replace(str(ANY_CASE), str(pk))
 
 
 def _filtered(cases: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case]:
@@ -107,7 +137,8 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         cases = search_children(cases, query)
     cases = _ordered(cases)
     if team:
-        cases = cases.prefetch_related("assignments__user")
+        with_users = CaseAssignment.objects.select_related("user")
+        cases = cases.prefetch_related(Prefetch("assignments", queryset=with_users))
     page = access.audited_page(actor, cases, params.get("page"), origin=origin_of(request))
     list_url = reverse("cases:team" if team else "cases:list")
     filter_query = urlencode(filters)
@@ -157,13 +188,16 @@ def due_list(request: HttpRequest) -> HttpResponse:
     """The actor's tasks not done, overdue or due within the week, by case."""
     actor = actor_of(request)
     tasks = _due_tasks(actor)
-    cases = _ordered(access.visible_cases(actor).filter(pk__in=tasks.values("case_id")))
+    cases = _ordered(access.due_cases(actor, days=DUE_DAYS))
     page = access.audited_page(actor, cases, request.GET.get("page"), origin=origin_of(request))
     rows = _rows(actor, page.object_list)
     now = timezone.now()
     by_case: dict[Any, list[dict[str, Any]]] = {}
-    for task in tasks.filter(case_id__in=[row.case.pk for row in rows]):
-        by_case.setdefault(task.case_id, []).append({"task": task, "overdue": task.due_at < now})
+    kinds = _labels(Task.Kind.choices)
+    for task in tasks.filter(case_id__in=[row.case.pk for row in rows]).select_related(None):
+        kind = kinds.get(task.kind, task.kind)
+        item = {"task": task, "kind": kind, "due": due_html(task.due_at, task.due_at < now)}
+        by_case.setdefault(task.case_id, []).append(item)
     for row in rows:
         row.tasks = by_case.get(row.case.pk, [])
     context = {"page": page, "rows": rows, "days": DUE_DAYS}

@@ -94,9 +94,13 @@ class SupervisorForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agency_id: int, supervisors: list[User] | None = None, **kwargs: Any
+    ) -> None:
+        """`supervisors`: the agency's active supervisors when already read, else they are."""
         super().__init__(*args, **kwargs)
-        self.supervisors = {str(user.pk): user for user in supervisors_of(agency_id)}
+        chosen = supervisors if supervisors is not None else supervisors_of(agency_id)
+        self.supervisors = {str(user.pk): user for user in chosen}
         people = [(key, user.username) for key, user in self.supervisors.items()]
         _set_choices(self, "supervisor", _blank(people, _("Choose…")))
 

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from amana.accounts.models import User
@@ -129,10 +130,9 @@ def _due_work(actor: User) -> None:
 
     tasks = access.due_tasks(actor, days=7)
     cases = (
-        access.visible_cases(actor)
-        .filter(pk__in=tasks.values("case_id"))
+        access.due_cases(actor, days=7)
         .select_related("child", "location")
-        .order_by("next_due_at", "case_number")
+        .order_by(F("next_due_at").asc(nulls_last=True), "case_number")
     )
     page = access.audited_page(actor, cases, 1, origin="bench")
     rows = [case_row(actor, case) for case in page.object_list]
