@@ -81,6 +81,10 @@ class Everything(forms.Form):
     secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea, initial="a < b\nc")
+    both = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b&", "B")], initial=["a", "b&"], show_hidden_initial=True
+    )
+    none = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.MultipleHiddenInput)
 
     def clean(self) -> dict[str, Any]:
         self.add_error(None, "Something <wrong> & more")

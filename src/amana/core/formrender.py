@@ -10,8 +10,8 @@ Django's templates write (tests/core/test_formrender.py compares the two on the 
 forms, the log-in forms, every shipped case management form and a form using every feature
 of the templates): `django/forms/field.html`, `label.html`, `errors/list/default.html`, and
 the widgets `select.html`, `checkbox_select.html` and `radio.html` with their options,
-`textarea.html` and the inputs that only include `input.html` (text, hidden, checkbox,
-number, date …). Any other template, or an option drawn by another template than Django's
+`textarea.html`, `multiple_hidden.html` and the inputs that only include `input.html`
+(text, hidden, checkbox, number, date …). Any other template, or an option drawn by another template than Django's
 own, goes to Django's templates as before. It is `FORM_RENDERER` in the settings.
 """
 
@@ -180,6 +180,15 @@ def input_widget(context: Mapping[str, Any]) -> str:
     return _input(context["widget"])
 
 
+def multiple_hidden(context: Mapping[str, Any]) -> str:
+    """multiple_hidden.html: its subwidgets' inputs, the space between them taken out
+    ({% spaceless %})."""
+    subwidgets = context["widget"]["subwidgets"]
+    if any(sub["template_name"] not in INPUT_TEMPLATES for sub in subwidgets):
+        raise NotMine
+    return "".join(_input(sub).strip() for sub in subwidgets)
+
+
 def textarea(context: Mapping[str, Any]) -> str:
     widget = context["widget"]
     value = _var(widget["value"]) if widget["value"] else ""
@@ -190,8 +199,10 @@ INPUTS = (
     *("checkbox", "color", "date", "datetime", "email", "hidden", "number", "password"),
     *("search", "tel", "text", "time", "url"),
 )
+INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{kind}.html" for kind in INPUTS)
 WRITERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    **{f"django/forms/widgets/{kind}.html": input_widget for kind in INPUTS},
+    **dict.fromkeys(INPUT_TEMPLATES, input_widget),
+    "django/forms/widgets/multiple_hidden.html": multiple_hidden,
     "django/forms/widgets/textarea.html": textarea,
     "django/forms/widgets/select.html": select,
     "django/forms/widgets/checkbox_select.html": multiple_input,
