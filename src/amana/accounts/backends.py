@@ -70,7 +70,8 @@ def settle_flags(user: User) -> User:
 
 class AccountBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        found = with_roles_and_devices(User._default_manager.filter(pk=user_id)).first()
-        if found is None or not self.user_can_authenticate(found):
+        try:
+            found = with_roles_and_devices(User._default_manager.all()).get(pk=user_id)
+        except User.DoesNotExist:
             return None
-        return settle_flags(found)
+        return settle_flags(found) if self.user_can_authenticate(found) else None
