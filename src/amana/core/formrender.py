@@ -11,8 +11,9 @@ forms, the log-in forms, every shipped case management form and a form using eve
 of the templates): `django/forms/field.html`, `label.html`, `errors/list/default.html`, and
 the widgets `select.html`, `checkbox_select.html` and `radio.html` with their options,
 `textarea.html`, `multiple_hidden.html` and the inputs that only include `input.html`
-(text, hidden, checkbox, number, date …). Any other template, or an option drawn by another template than Django's
-own, goes to Django's templates as before. It is `FORM_RENDERER` in the settings.
+(text, hidden, checkbox, number, date …). Any other template, or an option drawn by another
+template than Django's own, goes to Django's templates as before. An <option> of plain text
+is written once per process and reused. It is `FORM_RENDERER` in the settings.
 """
 
 from __future__ import annotations
@@ -98,19 +99,35 @@ def _input_option(option: Mapping[str, Any]) -> str:
     return f"{opening}{_input(option)} {_var(option['label'])}</label>\n\n"
 
 
+# The <option> of a plain text value and label, selected or not, written once per process:
+# the places of a select are the same on every page.
+_OPTIONS: dict[tuple[str, str, bool], str] = {}
+OPTIONS_KEPT = 20_000
+SELECTED = {"selected": True}
+
+
+def _option(option: Mapping[str, Any]) -> str:
+    """django/forms/widgets/select_option.html, included."""
+    if option["template_name"] != SELECT_OPTION:
+        raise NotMine
+    value, label, attrs = option["value"], option["label"], option["attrs"]
+    plain = type(value) is str and type(label) is str and (not attrs or attrs == SELECTED)
+    key = (value, label, bool(attrs)) if plain else None
+    if key is not None and key in _OPTIONS:
+        return _OPTIONS[key]
+    written = f'<option value="{_formatted(value)}"{_attrs(attrs)}>{_var(label)}</option>\n'
+    if key is not None and len(_OPTIONS) < OPTIONS_KEPT:
+        _OPTIONS[key] = written
+    return written
+
+
 def select(context: Mapping[str, Any]) -> str:
     widget = context["widget"]
     out = [f'<select name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             out.append(f'\n  <optgroup label="{_var(group_name)}">')
-        for option in options:
-            if option["template_name"] != SELECT_OPTION:
-                raise NotMine
-            out.append(
-                f'\n  <option value="{_formatted(option["value"])}"'
-                f"{_attrs(option['attrs'])}>{_var(option['label'])}</option>\n"
-            )
+        out.extend("\n  " + _option(option) for option in options)
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")

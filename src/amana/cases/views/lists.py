@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,76 +19,21 @@ from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases import access, actions, policy
-from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
+from amana.cases.models import Case, CaseAssignment, Task
 from amana.cases.search import search_children
-from amana.cases.views.common import _age, _masked, due_html, error_items
+from amana.cases.views.common import due_html, error_items
+from amana.cases.views.rows import CaseRow, _labels, _rows, due_cells, list_cells
 from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
 from amana.core.web import actor_of, forbidden, is_htmx
 
 DUE_DAYS = 7
 
 
-@dataclass
-class CaseRow:
-    """One line of a case list, with what it shows worked out once in Python (labels, the
-    case's address): the template only prints them."""
-
-    case: Case
-    name: str
-    age: int | None
-    overdue: bool
-    url: str = ""
-    risk: str = ""
-    stage: str = ""
-    status: str = ""  # shown only for a case that is not open
-    due: str = ""
-    caseworkers: list[str] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _rows(actor: User, cases: Iterable[Case], *, team: bool = False) -> list[CaseRow]:
-    classes = access.visible_classes(actor)
-    now = timezone.now()
-    today = timezone.localdate()
-    risks, stages = _labels(Case.Risk.choices), _labels(Case.Stage.choices)
-    statuses = _labels(Case.Status.choices)
-    address = _case_address()
-    rows = []
-    for case in cases:
-        is_open = case.status == Case.Status.OPEN
-        row = CaseRow(
-            case=case,
-            name=_masked(classes, Sensitivity.IDENTIFYING, case.child.full_name),
-            age=_age(case.child, classes, today),
-            overdue=bool(is_open and case.next_due_at and case.next_due_at < now),
-            url=address(case.pk),
-            risk=risks.get(case.risk_level, case.risk_level),
-            stage=stages.get(case.stage, case.stage),
-            status="" if is_open else statuses.get(case.status, case.status),
-        )
-        row.due = due_html(case.next_due_at, row.overdue)
-        if team:
-            row.caseworkers = [
-                a.user.username
-                for a in case.assignments.all()
-                if a.role == CaseAssignment.Role.CASEWORKER
-            ]
-        rows.append(row)
+def _rows_with_cells(actor: User, cases: Iterable[Case], *, team: bool) -> list[CaseRow]:
+    rows = _rows(actor, cases, team=team)
+    for row in rows:
+        row.cells = list_cells(row, team=team)
     return rows
-
-
-def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
-    """A field's choices as the active language names them, translated once per list."""
-    return {value: str(label) for value, label in choices}
-
-
-ANY_CASE = UUID(int=0)
-
-
-def _case_address() -> Callable[[Any], str]:
-    """`reverse("cases:detail", …)` for many cases: the URL resolved once, the id put in."""
-    pattern = reverse("cases:detail", args=[ANY_CASE])
-    return lambda pk: pattern.replace(str(ANY_CASE), str(pk))
 
 
 def _filtered(cases: QuerySet[Case], filters: dict[str, str]) -> QuerySet[Case]:
@@ -145,7 +88,7 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
     context = {
         "scope": scope,
         "page": page,
-        "rows": _rows(actor, page.object_list, team=team),
+        "rows": _rows_with_cells(actor, page.object_list, team=team),
         "filter_form": filter_form,
         "search_form": search_form,
         "search_available": True,
@@ -200,5 +143,6 @@ def due_list(request: HttpRequest) -> HttpResponse:
         by_case.setdefault(task.case_id, []).append(item)
     for row in rows:
         row.tasks = by_case.get(row.case.pk, [])
+        row.cells = due_cells(row)
     context = {"page": page, "rows": rows, "days": DUE_DAYS}
     return render(request, "cases/due_list.html", context)
