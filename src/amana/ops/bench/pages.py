@@ -15,8 +15,11 @@ Each page is paired with its data work, timed the same way in the same run: for 
 page and the list, exactly what `amana bench cases` times (`case_detail`, `list_page_50`); for
 the due list, its reads done directly (the due tasks, the page of cases, the audit entry, the
 rows decrypted, the page's tasks); for home, reading the signed-in user with their agency and
-roles. The report gives p50/p95/p99 of both, `ratio_p95` (page / data work), the statements
-one request runs and the size of the page.
+roles. The report gives p50/p95/p99/max of both (wall clock, `server_ms` and `data_work_ms`),
+`ratio_p95` and `ratio_p50` (page / data work), the CPU time this process spent on each
+(`server_cpu_ms`, `data_work_cpu_ms`: not the database server's, and less sensitive than the
+wall clock to other work on the machine), the statements one request runs, the size of the
+page and the machine's load average at the end.
 
 The pages are requested in turn, sample after sample, so that a slow spell of the machine
 falls on all of them. The caseworker's session is made for the run (a session row, deleted at
@@ -27,6 +30,7 @@ refuses to run in production (`amana.ops.management.commands.bench`).
 from __future__ import annotations
 
 import io
+import os
 import random
 import sys
 import time
@@ -195,7 +199,7 @@ def bench_pages(samples: int, seed: int = 7) -> dict[str, Any]:
     browser = Browser(actor)
     try:
         shape = _warm_up(browser, pages, rng)
-        page_times, data_times = _measure(browser, pages, samples, rng)
+        times = _measure(browser, pages, samples, rng)
     finally:
         browser.close()
     return {
@@ -205,11 +209,18 @@ def bench_pages(samples: int, seed: int = 7) -> dict[str, Any]:
         "caseworker_cases": len(ids),
         "samples": samples,
         "method": "WSGIHandler in process, one signed-in caseworker, pages in turn",
-        "pages": {
-            page.name: _report(page, page_times[page.name], data_times[page.name], shape)
-            for page in pages
-        },
+        "load_average": _load_average(),
+        "pages": {page.name: _report(page, times[page.name], shape) for page in pages},
     }
+
+
+def _load_average() -> list[float] | None:
+    """The machine's 1, 5 and 15 minute load averages at the end of the run (None where the
+    system does not tell): the figures mean little on a machine busy with other work."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def _warm_up(browser: Browser, pages: Iterable[Page], rng: random.Random) -> dict[str, Any]:
@@ -225,22 +236,29 @@ def _warm_up(browser: Browser, pages: Iterable[Page], rng: random.Random) -> dic
     return shape
 
 
-def _measure(
-    browser: Browser, pages: list[Page], samples: int, rng: random.Random
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    page_times: dict[str, list[float]] = {page.name: [] for page in pages}
-    data_times: dict[str, list[float]] = {page.name: [] for page in pages}
+Samples = dict[str, dict[str, list[float]]]
+
+
+def _measure(browser: Browser, pages: list[Page], samples: int, rng: random.Random) -> Samples:
+    """For each page, the wall-clock time and this process's CPU time of every request and of
+    every data work, one after the other, page after page, sample after sample."""
+    times: Samples = {
+        page.name: {"page": [], "page_cpu": [], "data": [], "data_cpu": []} for page in pages
+    }
     for _ in range(samples):
         for page in pages:
             url = page.url(rng)
-            began = time.perf_counter()
+            measured = times[page.name]
+            began, cpu = time.perf_counter(), time.process_time()
             status, _size = browser.get(url)
-            page_times[page.name].append(time.perf_counter() - began)
+            measured["page"].append(time.perf_counter() - began)
+            measured["page_cpu"].append(time.process_time() - cpu)
             _check(status, url)
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             page.data_work(rng)
-            data_times[page.name].append(time.perf_counter() - began)
-    return page_times, data_times
+            measured["data"].append(time.perf_counter() - began)
+            measured["data_cpu"].append(time.process_time() - cpu)
+    return times
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -250,15 +268,15 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     return {name: round(percentile(ordered, share) * 1000, 2) for name, share in shares.items()}
 
 
-def _report(
-    page: Page, page_times: list[float], data_times: list[float], shape: dict[str, Any]
-) -> dict[str, Any]:
-    served, data = percentiles(page_times), percentiles(data_times)
+def _report(page: Page, times: dict[str, list[float]], shape: dict[str, Any]) -> dict[str, Any]:
+    served, data = percentiles(times["page"]), percentiles(times["data"])
     return {
         "server_ms": served,
         "data_work_ms": data,
         "ratio_p95": round(served["p95"] / max(data["p95"], 0.01), 2),
         "ratio_p50": round(served["p50"] / max(data["p50"], 0.01), 2),
+        "server_cpu_ms": percentiles(times["page_cpu"]),
+        "data_work_cpu_ms": percentiles(times["data_cpu"]),
         "statements_per_request": shape[page.name]["statements"],
         "page_bytes": shape[page.name]["bytes"],
         "data_work": page.data_work_is,
