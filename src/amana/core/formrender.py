@@ -18,6 +18,7 @@ is written once per process and reused. It is `FORM_RENDERER` in the settings.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,6 +42,8 @@ class NotMine(Exception):
 
 def _var(value: Any) -> str:
     """`{{ value }}` in an autoescaping template."""
+    if type(value) is str:  # the common case, as escape() does it, without its lazy wrapper
+        return html.escape(value)
     shown = localize(template_localtime(value))
     if not issubclass(type(shown), str):
         shown = str(shown)

@@ -86,12 +86,13 @@ def _people_facts(actor: User, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _case_facts(actor: User, case: Case) -> dict[str, Any]:
+def _case_facts(actor: User, case: Case, concerns: list[Lookup]) -> dict[str, Any]:
+    """The case's own facts; `concerns`: its protection concerns, read once by the page."""
     protection = Sensitivity.PROTECTION in access.visible_classes(actor)
-    concerns = ", ".join(sorted(concern.label for concern in case.concerns.all())) or _("None")
+    named = ", ".join(sorted(concern.label for concern in concerns)) or _("None")
     return {
         "risk": case.get_risk_level_display(),
-        "concerns": concerns if protection else MASK,
+        "concerns": named if protection else MASK,
         "care": _fact_text("care_arrangement", case.care_arrangement) if protection else MASK,
         "location": case.location.name if case.location else _("Not known"),
         "is_refugee": case.is_refugee,

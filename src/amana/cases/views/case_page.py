@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,20 +30,23 @@ from amana.cases.views.common import error_items
 from amana.cases.views.conflicts import _case_conflict, _rebased_case_form
 from amana.cases.webforms import AssignForm, CaseEditForm, ReopenForm, SupervisorForm
 from amana.core.web import actor_of, field_error, forbidden, guarded
+from amana.refdata.models import Lookup
 
 
 def _render_case(
     request: HttpRequest, actor: User, case: Case, *, status: int = 200, **given: Any
 ) -> HttpResponse:
-    prefetch_related_objects([case], "concerns")  # the facts and the edit form show them
+    concerns = list(case.concerns.all())  # the facts and the edit form show them
     can_edit = policy.is_open(case) and policy.can_edit_case(actor, case)
     is_supervisor = policy.can_assign_case(actor, case)
-    forms = _case_forms(actor, case, can_edit=can_edit, is_supervisor=is_supervisor, **given)
+    forms = _case_forms(
+        actor, case, concerns, can_edit=can_edit, is_supervisor=is_supervisor, **given
+    )
     context = {
         "case": case,
         "child": _child_facts(actor, case),
         "people": _people_facts(actor, case),
-        "facts": _case_facts(actor, case),
+        "facts": _case_facts(actor, case, concerns),
         "tasks": _task_rows(case),
         "records": _record_rows(actor, case),
         "startable": _startable_forms(case) if can_edit else [],
@@ -58,7 +60,13 @@ def _render_case(
 
 
 def _case_forms(
-    actor: User, case: Case, *, can_edit: bool, is_supervisor: bool, **given: Any
+    actor: User,
+    case: Case,
+    concerns: list[Lookup],
+    *,
+    can_edit: bool,
+    is_supervisor: bool,
+    **given: Any,
 ) -> dict[str, Any]:
     """The forms of the case page the actor may use, or those given (bound, with errors)."""
     can_reopen = policy.is_closed(case) and policy.can_reopen_case(actor, case)
@@ -68,7 +76,7 @@ def _case_forms(
         actor, case, colleagues=wanted_colleagues, supervisors=wanted_supervisors
     )
     edit_form = given.get("edit_form") or (
-        CaseEditForm(initial=CaseEditForm.initial_for(case)) if can_edit else None
+        CaseEditForm(initial=CaseEditForm.initial_for(case, concerns)) if can_edit else None
     )
     assign_form = given.get("assign_form") or (
         AssignForm(colleagues=colleagues or []) if wanted_colleagues else None

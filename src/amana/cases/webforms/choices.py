@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import User
@@ -19,10 +21,25 @@ PHONE = RegexValidator(
 )
 
 
-def _set_choices(form: forms.Form, name: str, choices: Any) -> None:
+class Listed(BaseChoiceIterator):
+    """Choices already as Django normalises them — (value, label) pairs, no groups — kept as
+    they are: a form would otherwise normalise the 120 places again for every page."""
+
+    def __init__(self, pairs: list[tuple[Any, Any]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    """Offer `choices` ((value, label) pairs, no groups) in the form's field `name`."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
+    field.choices = Listed(list(choices))
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:

@@ -34,7 +34,8 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
     actor = context["request"].user
     if not isinstance(actor, User):
         return {"case": case, "rows": [], "ledger": []}
-    referrals = list(access.referrals_of_case(actor, case))
+    # The packet and the reasons are not shown here: not read either.
+    referrals = list(access.referrals_of_case(actor, case).defer("packet", "response_reason"))
     for referral in referrals:
         referral.case = case  # the case the page read: nothing read again per referral
     late = overdue_flags(referrals)
