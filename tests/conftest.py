@@ -66,6 +66,16 @@ def _fresh_login_throttle() -> None:
     caches["throttle"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> None:
+    """Rarely changed rows are kept per process for a minute (`amana.core.kept`: places,
+    lookup lists, form versions): each test starts with none, so that a rolled-back test's
+    rows are not shown in the next."""
+    from amana.core.kept import forget
+
+    forget()
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(*roles: str, agency: object = None, **kwargs: object) -> User:

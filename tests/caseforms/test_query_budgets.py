@@ -18,11 +18,11 @@ from tests.factories import AgencyFactory, UserFactory
 pytestmark = pytest.mark.django_db
 FEW = 2  # forms waiting first; then three times as many
 
-# Budgets: the counts measured on PostgreSQL (docs/performance.md); every request pays 9 for
-# the session, the user, their two-factor devices and the session save.
-APPROVALS = 12  # + roles, the forms with case, definition and author, the agency
-FORM_NEW = 18  # + the case and its audited read, the form's definition (twice), may-see
-FORM_RECORD = 19  # + the case and its audited read, the record, may-see (three times)
+# Budgets: the counts measured on PostgreSQL (docs/performance.md); every request pays 2 for
+# the session and the user (with their agency, roles and two-factor devices).
+APPROVALS = 3  # + the forms with case, definition and author
+FORM_NEW = 8  # + the case and its audited read (4), the form's definition (twice)
+FORM_RECORD = 8  # + the case and its audited read (4), the record, its definition
 
 
 @pytest.fixture

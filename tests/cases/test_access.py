@@ -200,3 +200,42 @@ def test_list_and_detail_always_agree(links):
                 assert opened is (case in listed)
     finally:
         transaction.savepoint_rollback(savepoint)
+
+
+# --- A case read through access_case remembers whom it was read for --------------------------
+
+
+def test_a_case_read_for_its_caseworker_is_not_checked_again(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _agency, owner, _boss, case = world
+    read = access.access_case(owner, case.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert access.can_see(owner, read)
+    assert len(captured) == 0
+
+
+def test_what_a_case_remembers_is_for_its_reader_only(world):
+    agency, owner, _boss, case = world
+    read = access.access_case(owner, case.pk)
+    colleague = UserFactory(roles=[Role.CASEWORKER], agency=agency)
+    assert not access.can_see(colleague, read)
+
+
+def test_a_reader_unassigned_or_deactivated_is_checked_again(world):
+    from amana.cases.actions import do_set_supervisor, do_unassign_case
+
+    agency, owner, boss, case = world
+    read = access.access_case(owner, case.pk)
+    do_unassign_case(case=read, user=owner, actor=boss)
+    assert not access.can_see(owner, read)
+
+    other_boss = UserFactory(roles=[Role.SUPERVISOR], agency=agency)
+    read = access.access_case(boss, case.pk)
+    do_set_supervisor(case=read, supervisor=other_boss, actor=boss)
+    assert not access.can_see(boss, read)
+
+    read = access.access_case(other_boss, case.pk)
+    other_boss.is_active = False
+    assert not access.can_see(other_boss, read)

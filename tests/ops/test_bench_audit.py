@@ -27,8 +27,8 @@ def test_an_unknown_target_exits_2_with_one_line() -> None:
     assert run_bench("sharing") == (
         2,
         "",
-        "amana bench: unknown target 'sharing': expected audit, cases, referrals, load or "
-        "decisions\n",
+        "amana bench: unknown target 'sharing': expected audit, cases, pages, referrals, load"
+        " or decisions\n",
     )
 
 

@@ -23,24 +23,24 @@ from tests.referrals.backend_helpers import REFERRAL, World, agree, make_world, 
 pytestmark = pytest.mark.django_db
 FEW = 2  # rows shown first; then three times as many
 
-# Budgets: the counts measured on PostgreSQL (docs/performance.md). Every request pays 9 for
-# the session, the user, their two-factor devices (read twice) and the session save (with
-# its savepoint); a case page 5 more for the case and its audited read.
-REFER_GET = 20  # + roles, may-see, the protocol in force (twice: page and base template)
-REFER_PREVIEW = 29  # + the decision: consents, exceptional circumstances, the case's facts
-TRANSFER_GET = 21  # + roles, may-see, the pending transfer check, the protocol in force
-TRANSFER_PREVIEW = 32  # + the decision, as the refer preview, with the case file's parts
-CLOSED_GET = 20  # as the refer page
-INBOX = 16  # + roles, the page, its count, notices, the senders' protocols (one read), overdue
-SENT = 16  # + roles, the overdue referrals with sender, recipient and case, their protocols;
+# Budgets: the counts measured on PostgreSQL (docs/performance.md). Every request pays 2 for
+# the session and the user (with their agency, roles and two-factor devices); a case page 4
+# more for the case and its audited read (the insert in a savepoint of the test's transaction).
+REFER_GET = 10  # + the protocol in force (twice: page and base template)
+REFER_PREVIEW = 18  # + the decision: consents, exceptional circumstances, the case's facts
+TRANSFER_GET = 11  # + the pending transfer check, the protocol in force
+TRANSFER_PREVIEW = 21  # + the decision, as the refer preview, with the case file's parts
+CLOSED_GET = 10  # as the refer page
+INBOX = 7  # + the page, its count, notices, the senders' protocols (one read), overdue
+SENT = 7  # + the overdue referrals with sender, recipient and case, their protocols;
 # then everything sent: the count, the page, its senders' protocols (one read)
-PACKET = 18  # + roles, the referral with its sender, its audited read; pending: the
+PACKET = 9  # + the referral with its sender, its audited read; pending: the
 # duplicate check on the packet's name (two) and the agency's caseworkers for the answer form
-CASE_PAGE = 50  # the case page: its sections (forms: one per step), then referrals, feedback
-API_INBOX = 11  # + roles, the count, the page with senders, their protocols (one read)
-API_LEDGER = 17  # + the case read, may-see, the count, the page with actors, agency names
-API_CASE_REFERRALS = 17  # + the case read, the count, the page, the senders' protocols, feedback
-API_OVERDUE = 10  # + roles, the overdue referrals with sender, recipient and case, protocols
+CASE_PAGE = 15  # the case page (tests/cases/test_query_budgets.py) with referrals and ledger
+API_INBOX = 5  # + the count, the page with senders, their protocols (one read)
+API_LEDGER = 9  # + the case read (4), the count, the page with actors, agency names
+API_CASE_REFERRALS = 10  # + the case read (4), the count, the page, protocols, feedback
+API_OVERDUE = 4  # + the overdue referrals with sender, recipient and case, protocols
 
 REFER_FORM = {
     "service": "resettlement_consideration",

@@ -22,12 +22,12 @@ from tests.sharing.test_can_i_share import CAMP, FORM, URL
 pytestmark = pytest.mark.django_db
 FEW = 2  # rows shown first; then three times as many
 
-# Budgets: the counts measured on PostgreSQL (docs/performance.md); every request pays 9 for
-# the session, the user, their two-factor devices and the session save.
-CAN_I_SHARE_GET = 12  # + roles, the protocols (newest of each), the actor's agency
-CAN_I_SHARE_POST = 17  # + the version asked for, its status, the check's audit entry
-EXCEPTIONAL_CASE = 19  # + the case and its audited read, may-see (twice), agencies, records
-EXCEPTIONAL_INBOX = 12  # + roles, the records with case and recorder, the agency
+# Budgets: the counts measured on PostgreSQL (docs/performance.md); every request pays 2 for
+# the session and the user (with their agency, roles and two-factor devices).
+CAN_I_SHARE_GET = 3  # + the protocols (newest of each)
+CAN_I_SHARE_POST = 8  # + the version asked for, its status, the check's audit entry
+EXCEPTIONAL_CASE = 8  # + the case and its audited read (4), agencies, records
+EXCEPTIONAL_INBOX = 3  # + the records with case and recorder
 
 
 @pytest.fixture

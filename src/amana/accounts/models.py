@@ -109,8 +109,20 @@ class User(AbstractBaseUser):
         return cached
 
     @property
+    def role_labels(self) -> list[str]:
+        """The names of the user's roles, in the order of the roles table, for a page."""
+        return [str(label) for role, label in Role.choices if role in self.roles]
+
+    @property
     def permissions(self) -> frozenset[Perm]:
-        return permissions_for(self.roles) if self.is_active else frozenset()
+        """What the roles grant an active user; worked out once for the roles read (a page
+        asks a dozen times: the navigation, each section's links)."""
+        key = (self.roles, self.is_active)
+        cached = self.__dict__.get("_permissions_cache")
+        if cached is None or cached[0] != key:
+            granted = permissions_for(key[0]) if key[1] else frozenset()
+            cached = self.__dict__["_permissions_cache"] = (key, granted)
+        return cached[1]
 
     def has_permission(self, perm: Perm) -> bool:
         return perm in self.permissions

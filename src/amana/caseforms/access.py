@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from amana.accounts.models import User
 from amana.audit.lookup import fetch_or_not_found
 from amana.caseforms.formdata import read_data
-from amana.caseforms.formdefs import mask
+from amana.caseforms.formdefs import kept_definitions, mask
 from amana.caseforms.models import FormRecord
 from amana.cases.access import CaseNotFound, can_see, team_cases, visible_classes
 from amana.cases.models import Case
@@ -21,7 +21,18 @@ def case_forms(actor: User, case: Case) -> list[FormRecord]:
     """The forms of a case the actor has opened with access_case (visibility re-checked)."""
     if not can_see(actor, case):
         return []
-    return list(FormRecord.objects.filter(case=case).select_related("form", "created_by"))
+    records = list(
+        FormRecord.objects.filter(case=case)
+        .select_related("form", "created_by")
+        .defer("form__definition")
+    )
+    # The definitions from the copies this process keeps (`formdefs.kept_definitions`), and
+    # the case the records belong to: nothing more is read per record.
+    kept = kept_definitions([(record.form.pk, record.form.created_at) for record in records])
+    for record in records:
+        record.form = kept.get((record.form.pk, record.form.created_at), record.form)
+        record.case = case
+    return records
 
 
 def access_case_form(

@@ -26,6 +26,7 @@ from amana.caseforms.formdefs import (
     load_shipped,
     next_version,
     stored_form,
+    stored_forms,
     validate_definition,
     validate_form_data,
 )
@@ -95,6 +96,17 @@ def current_form(form_id: str, agency: Agency | None) -> FormDefinition:
     if row is None:
         raise FormDefinition.DoesNotExist(f"no form {form_id!r}")
     return row
+
+
+def current_forms(form_ids: list[str], agency: Agency | None) -> dict[str, FormDefinition]:
+    """`current_form` of each of `form_ids` that exists, by form id, in one query
+    (`formdefs.stored_forms`; the rows are shared copies: read them, never change them)."""
+    found = stored_forms(form_ids, agency)
+    if any(form_id in SHIPPED_FORMS and form_id not in found for form_id in form_ids):
+        with transaction.atomic():
+            store_shipped_forms()
+        found = stored_forms(form_ids, agency)
+    return found
 
 
 @transaction.atomic(durable=True)

@@ -46,8 +46,21 @@ def visible_cases(actor: User) -> QuerySet[Case]:
     return Case.objects.filter(agency_id=actor.agency_id, id__in=mine)
 
 
+# Set on a case read through `access_case`: the id of the actor it was read for. The case was
+# found among that actor's visible cases, so the request need not ask the database again.
+VISIBLE_TO = "_amana_visible_to"
+
+
 def can_see(actor: User, case: Case) -> bool:
+    if actor.is_active and case.__dict__.get(VISIBLE_TO) == actor.pk:
+        return True
     return visible_cases(actor).filter(pk=case.pk).exists()
+
+
+def forget_visibility(case: Case) -> None:
+    """For the actions that change who may open a case (unassign, a new supervisor): the
+    next `can_see` on this object asks the database again."""
+    case.__dict__.pop(VISIBLE_TO, None)
 
 
 def team_cases(actor: User) -> QuerySet[Case]:
@@ -65,13 +78,14 @@ def access_case(actor: User, case_id: object, *, origin: str = "") -> Case:
     """One visible case, its read audited; CaseNotFound otherwise (also audited)."""
     case = fetch_or_not_found(
         actor,
-        visible_cases(actor).select_related("child", "agency", "supervisor"),
+        visible_cases(actor).select_related("child", "agency", "supervisor", "location"),
         case_id,
         action="case.view",
         object_type="case",
         origin=origin,
         error=CaseNotFound,
     )
+    case.__dict__[VISIBLE_TO] = actor.pk
     write_read_entry(
         actor=actor, action="case.view", object_type="case", object_id=case.pk, origin=origin
     )
@@ -100,16 +114,23 @@ def _audit_list(actor: User, case_numbers: Iterable[str], origin: str) -> None:
     )
 
 
+def _open_tasks_due(actor: User, days: int) -> QuerySet[Task]:
+    until = timezone.now() + timedelta(days=days)
+    return Task.objects.filter(assigned_to=actor, done_at__isnull=True, due_at__lte=until)
+
+
 def due_tasks(actor: User, days: int = 7) -> QuerySet[Task]:
     """The actor's open tasks due within `days`, overdue ones included, on visible cases."""
-    until = timezone.now() + timedelta(days=days)
     return (
-        Task.objects.filter(
-            assigned_to=actor,
-            done_at__isnull=True,
-            due_at__lte=until,
-            case__in=visible_cases(actor),
-        )
+        _open_tasks_due(actor, days)
+        .filter(case__in=visible_cases(actor))
         .select_related("case")
         .order_by("due_at")
     )
+
+
+def due_cases(actor: User, days: int = 7) -> QuerySet[Case]:
+    """The visible cases on which the actor has a task open and due within `days` (overdue
+    ones included): `due_tasks`' cases, with visibility applied once (applied inside the task
+    query as well, PostgreSQL re-ran it for every task)."""
+    return visible_cases(actor).filter(pk__in=_open_tasks_due(actor, days).values("case_id"))

@@ -143,9 +143,20 @@ def needs_second_factor(request: HttpRequest) -> bool:
         return False
     if settings.AMANA_REQUIRE_2FA:
         return True
-    from django_otp import user_has_device
+    return has_confirmed_device(user)
 
-    return bool(user_has_device(user))
+
+def has_confirmed_device(user: Any) -> bool:
+    """Whether the user has a confirmed two-factor device, read once a request: the
+    authentication backend reads it with the user (`accounts.backends`); otherwise it is asked
+    of django-otp and kept on the request's user object."""
+    known = getattr(user, "has_confirmed_device", None)
+    if known is None:
+        from django_otp import user_has_device
+
+        known = bool(user_has_device(user))
+        user.has_confirmed_device = known
+    return bool(known)
 
 
 MAX_JSON_DEPTH = 32

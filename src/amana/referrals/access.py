@@ -40,10 +40,11 @@ def inbox(actor: User) -> QuerySet[Referral]:
 
 
 def referrals_of_case(actor: User, case: Case) -> QuerySet[Referral]:
-    """The referrals sent for a case the actor may open, with their status (process feedback)."""
-    return Referral.objects.filter(case__in=visible_cases(actor), case=case).select_related(
-        "recipient", "sender"
-    )
+    """The referrals sent for a case the actor may open, with their status (process feedback);
+    none for anyone else. (A case the page read through `access_case` is known visible.)"""
+    if not can_see(actor, case):
+        return Referral.objects.none()
+    return Referral.objects.filter(case=case).select_related("recipient", "sender")
 
 
 def access_received_referral(actor: User, referral_id: object, *, origin: str = "") -> Referral:

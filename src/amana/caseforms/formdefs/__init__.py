@@ -41,7 +41,7 @@ FormRecord keeps the FormDefinition row it was entered with.
     schema      the shape of a definition (types, steps, keys, limits); reading a stored one
     elements    the data element registry, CORE_ELEMENTS, FIXED_CODES
     checking    validate_definition and its checker, parse_definition_text
-    storage     the shipped form set, stored_form, next_version
+    storage     the shipped form set, stored_form(s), next_version, the definitions kept
     data        mask, validate_form_data
     rendering   build_form_class: a Django form from a definition
 
@@ -79,10 +79,13 @@ from amana.caseforms.formdefs.schema import (
 )
 from amana.caseforms.formdefs.storage import (
     SHIPPED_FORMS,
+    forget_definitions,
+    kept_definitions,
     load_shipped,
     next_version,
     shipped_text,
     stored_form,
+    stored_forms,
 )
 
 __all__ = [
@@ -113,13 +116,16 @@ __all__ = [
     "check_definition",
     "definition_of",
     "fields_by_sensitivity",
+    "forget_definitions",
     "iter_fields",
+    "kept_definitions",
     "load_shipped",
     "mask",
     "next_version",
     "parse_definition_text",
     "shipped_text",
     "stored_form",
+    "stored_forms",
     "text_in",
     "validate_definition",
     "validate_form_data",

@@ -14,36 +14,39 @@ from django.utils.translation import get_language, gettext_lazy
 from amana.caseforms.formdefs.data import validate_form_data
 from amana.caseforms.formdefs.schema import TEXT_LIMITS, definition_of, iter_fields, text_in
 from amana.caseforms.models import FormDefinition
+from amana.refdata import cache as refdata_cache
 from amana.refdata.labels import label as lookup_label
-from amana.refdata.models import Location, Lookup
 
 YES_NO_CHOICES: Final = (("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
 
 
 def _lookup_choices(kind: str, multiple: bool) -> list[tuple[str, str]]:
     options = [
-        (code, lookup_label(kind, code, label))
-        for code, label in Lookup.objects.filter(kind=kind, active=True).values_list(
-            "code", "label"
-        )
+        (e.code, lookup_label(kind, e.code, e.label))
+        for e in refdata_cache.entries(kind)
+        if e.active
     ]
     return options if multiple else [("", "—"), *options]
 
 
 def _location_choices() -> list[tuple[str, str]]:
-    rows = list(Location.objects.values_list("id", "code", "name", "level", "parent_id"))
-    children: dict[int | None, list[tuple[int, str, str, int]]] = {}
-    for pk, code, name, level, parent in rows:
-        children.setdefault(parent, []).append((pk, code, name, level))
+    return list(refdata_cache.kept("caseforms.location_choices", _location_tree))
+
+
+def _location_tree() -> tuple[tuple[str, str], ...]:
+    """Every place under its parent, each level by name, indented by its depth."""
+    children: dict[int | None, list[refdata_cache.Place]] = {}
+    for row in refdata_cache.places():
+        children.setdefault(row.parent_id, []).append(row)
     ordered: list[tuple[str, str]] = [("", "—")]
 
     def walk(parent: int | None, depth: int) -> None:
-        for pk, code, name, _level in sorted(children.get(parent, []), key=lambda r: r[2]):
-            ordered.append((code, "\u2003" * depth + name))
-            walk(pk, depth + 1)
+        for row in sorted(children.get(parent, []), key=lambda r: r.name):
+            ordered.append((row.code, "\u2003" * depth + row.name))
+            walk(row.pk, depth + 1)
 
     walk(None, 0)
-    return ordered
+    return tuple(ordered)
 
 
 def _inline_choices(field: Mapping[str, Any], language: str, multiple: bool) -> list[Any]:
@@ -176,7 +179,8 @@ def build_form_class(
 ) -> type[DefinitionForm]:
     """A Django form class for `definition`, labelled in `language` (default: the active one).
 
-    Lookup and location choices are read from the database each time a form is rendered.
+    Lookup and location choices are read each time a form is rendered, from the reference
+    data each process keeps (`amana.refdata.cache`).
     """
     spec = definition_of(definition)
     language = language or get_language() or "en"

@@ -9,6 +9,7 @@ from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.cases import policy
+from amana.cases.access import forget_visibility
 from amana.cases.actions.common import refuse_unless
 from amana.cases.errors import ActionError
 from amana.cases.models import Case, CaseAssignment
@@ -41,6 +42,7 @@ def do_assign_case(
 def do_unassign_case(*, case: Case, user: User, actor: User) -> None:
     refuse_unless(policy.can_assign_case(actor, case), Perm.CASE_ASSIGN)
     CaseAssignment.objects.filter(case=case, user=user).delete()
+    forget_visibility(case)
     write_entry(
         actor=actor,
         action="case.unassign",

@@ -12,6 +12,7 @@ from amana.accounts.roles import Perm
 from amana.audit.log import write_entry
 from amana.audit.models import AuditEntry
 from amana.cases import policy
+from amana.cases.access import forget_visibility
 from amana.cases.actions.common import CaseInput, check_case, refuse_unless, supervisor_for
 from amana.cases.errors import ActionError, EditConflict
 from amana.cases.models import Case
@@ -74,6 +75,7 @@ def do_set_supervisor(*, case: Case, supervisor: User, actor: User) -> Case:
     refuse_unless(policy.can_edit_case(actor, case), Perm.CASE_EDIT)
     case.supervisor = supervisor_for(case.agency, supervisor)
     case.save(update_fields=["supervisor", "updated_at"])
+    forget_visibility(case)
     write_entry(
         actor=actor,
         action="case.set_supervisor",

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amana.accounts import access as account_access
-from amana.accounts.models import User
+from amana.accounts import policy as account_policy
+from amana.accounts.models import RoleGrant, User
+from amana.accounts.roles import Role
 from amana.caseforms.access import case_forms
-from amana.caseforms.actions import current_form
+from amana.caseforms.actions import current_forms
 from amana.caseforms.formdefs import STEPS, text_in
-from amana.caseforms.models import FormDefinition
 from amana.cases import access, actions
-from amana.cases.models import Case, Sensitivity
-from amana.cases.views.common import MASK, _age, _masked
+from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
+from amana.cases.views.common import MASK, _age, _masked, due_html
+from amana.cases.webforms import supervisors_of
 from amana.refdata.labels import CONCERNS, NATIONALITIES
 from amana.refdata.labels import label as lookup_label
 from amana.refdata.models import Location, Lookup
@@ -86,38 +89,93 @@ def _people_facts(actor: User, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def _case_facts(actor: User, case: Case) -> dict[str, Any]:
+def _case_facts(actor: User, case: Case, concerns: list[Lookup]) -> dict[str, Any]:
+    """The case's own facts; `concerns`: its protection concerns, read once by the page."""
     protection = Sensitivity.PROTECTION in access.visible_classes(actor)
-    concerns = [c.code for c in case.concerns.all()]
+    named = ", ".join(sorted(concern.label for concern in concerns)) or _("None")
     return {
         "risk": case.get_risk_level_display(),
-        "concerns": _fact_text("concerns", concerns) if protection else MASK,
+        "concerns": named if protection else MASK,
         "care": _fact_text("care_arrangement", case.care_arrangement) if protection else MASK,
         "location": case.location.name if case.location else _("Not known"),
         "is_refugee": case.is_refugee,
     }
 
 
-def _colleagues(actor: User, case: Case) -> list[User]:
-    return list(
+def _choosable(
+    actor: User, case: Case, *, colleagues: bool, supervisors: bool
+) -> tuple[list[User] | None, list[User] | None]:
+    """Whom the assign form and the supervisor form offer (None for a form not shown). When
+    both are shown to someone who sees the agency's accounts, one query reads both: the
+    agency's active users, each with whether they supervise."""
+    if not (colleagues and supervisors and account_policy.can_view_users(actor)):
+        return (
+            _colleagues(actor, case) if colleagues else None,
+            supervisors_of(case.agency_id) if supervisors else None,
+        )
+    supervising = RoleGrant.objects.filter(user=OuterRef("pk"), role=Role.SUPERVISOR)
+    users = list(
         account_access.visible_users(actor)
         .filter(agency_id=case.agency_id, is_active=True)
-        .exclude(pk=actor.pk)
+        .select_related(None)
+        .prefetch_related(None)
+        .annotate(supervises=Exists(supervising))
+        .order_by("username")
     )
+    return (
+        [user for user in users if user.pk != actor.pk],
+        [user for user in users if getattr(user, "supervises", False)],
+    )
+
+
+def _colleagues(actor: User, case: Case) -> list[User]:
+    users = account_access.visible_users(actor).filter(agency_id=case.agency_id, is_active=True)
+    # The assign form shows usernames only: no agency or roles to read with them.
+    return list(users.exclude(pk=actor.pk).select_related(None).prefetch_related(None))
+
+
+def _task_rows(case: Case) -> list[dict[str, Any]]:
+    """The case's tasks, open ones first, as the page lists them (labels and dates once)."""
+    now = timezone.now()
+    kinds = {value: str(label) for value, label in Task.Kind.choices}
+    tasks = case.tasks.order_by(F("done_at").desc(nulls_first=True), "due_at")
+    return [
+        {
+            "kind": kinds.get(kind, kind),
+            "done_at": done,
+            "due": due_html(due, False),
+            "overdue": due < now,
+            "assignee": assignee,
+        }
+        for kind, due, done, assignee in tasks.values_list(
+            "kind", "due_at", "done_at", "assigned_to__username"
+        )
+    ]
+
+
+def _assignment_rows(case: Case) -> list[dict[str, Any]]:
+    """Who works on the case, in the order they were assigned."""
+    roles = {value: str(label) for value, label in CaseAssignment.Role.choices}
+    found = case.assignments.order_by("assigned_at").values_list(
+        "user_id", "user__username", "role"
+    )
+    return [
+        {"user_id": user_id, "username": username, "role": roles.get(role, role)}
+        for user_id, username, role in found
+    ]
 
 
 def _startable_forms(case: Case) -> list[dict[str, str]]:
     """The forms a caseworker may start on this case, titled in the active language."""
     if case.status != Case.Status.OPEN:
         return []
+    wanted = [form_id for form_id in STEPS if form_id != "registration"]
+    current = current_forms(wanted, case.agency)
     found = []
-    for form_id in STEPS:
-        if form_id == "registration":
+    for form_id in wanted:
+        if form_id not in current:
             continue
-        try:
-            definition = current_form(form_id, case.agency).definition
-        except FormDefinition.DoesNotExist:
-            continue
+        definition = current[form_id].definition
         if definition.get("refugee_only") and not case.is_refugee:
             continue
         found.append({"form_id": form_id, "title": text_in(definition.get("title"))})

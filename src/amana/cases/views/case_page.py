@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,58 +16,86 @@ from amana.cases import access, actions, policy
 from amana.cases.errors import ActionError, EditConflict
 from amana.cases.models import Case
 from amana.cases.views.case_facts import (
+    _assignment_rows,
     _case_facts,
     _child_facts,
+    _choosable,
     _colleagues,
     _people_facts,
     _record_rows,
     _startable_forms,
+    _task_rows,
 )
 from amana.cases.views.common import error_items
 from amana.cases.views.conflicts import _case_conflict, _rebased_case_form
 from amana.cases.webforms import AssignForm, CaseEditForm, ReopenForm, SupervisorForm
 from amana.core.web import actor_of, field_error, forbidden, guarded
+from amana.refdata.models import Lookup
 
 
 def _render_case(
     request: HttpRequest, actor: User, case: Case, *, status: int = 200, **given: Any
 ) -> HttpResponse:
+    concerns = list(case.concerns.all())  # the facts and the edit form show them
     can_edit = policy.is_open(case) and policy.can_edit_case(actor, case)
     is_supervisor = policy.can_assign_case(actor, case)
-    can_reopen = policy.is_closed(case) and policy.can_reopen_case(actor, case)
-    edit_form = given.get("edit_form") or (
-        CaseEditForm(initial=CaseEditForm.initial_for(case)) if can_edit else None
+    forms = _case_forms(
+        actor, case, concerns, can_edit=can_edit, is_supervisor=is_supervisor, **given
     )
-    assign_form = given.get("assign_form") or (
-        AssignForm(colleagues=_colleagues(actor, case)) if is_supervisor else None
-    )
-    supervisor_form = given.get("supervisor_form") or (
-        SupervisorForm(agency_id=case.agency_id, initial={"supervisor": case.supervisor_id})
-        if can_edit
-        else None
-    )
-    reopen_form = given.get("reopen_form") or (ReopenForm() if can_reopen else None)
     context = {
         "case": case,
         "child": _child_facts(actor, case),
         "people": _people_facts(actor, case),
-        "facts": _case_facts(actor, case),
-        "tasks": case.tasks.select_related("assigned_to").order_by(
-            F("done_at").desc(nulls_first=True), "due_at"
-        ),
-        "now": timezone.now(),
+        "facts": _case_facts(actor, case, concerns),
+        "tasks": _task_rows(case),
         "records": _record_rows(actor, case),
         "startable": _startable_forms(case) if can_edit else [],
-        "edit_form": edit_form,
-        "assign_form": assign_form,
-        "assignments": case.assignments.select_related("user").order_by("assigned_at"),
+        "assignments": _assignment_rows(case),
         "is_supervisor": is_supervisor,
-        "supervisor_form": supervisor_form,
-        "reopen_form": reopen_form,
+        **forms,
         "conflict": given.get("conflict"),
-        "errors": error_items(edit_form, assign_form, supervisor_form, reopen_form),
+        "errors": error_items(*forms.values()),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _case_forms(
+    actor: User,
+    case: Case,
+    concerns: list[Lookup],
+    *,
+    can_edit: bool,
+    is_supervisor: bool,
+    **given: Any,
+) -> dict[str, Any]:
+    """The forms of the case page the actor may use, or those given (bound, with errors)."""
+    can_reopen = policy.is_closed(case) and policy.can_reopen_case(actor, case)
+    wanted_colleagues = is_supervisor and not given.get("assign_form")
+    wanted_supervisors = can_edit and not given.get("supervisor_form")
+    colleagues, supervisors = _choosable(
+        actor, case, colleagues=wanted_colleagues, supervisors=wanted_supervisors
+    )
+    edit_form = given.get("edit_form") or (
+        CaseEditForm(initial=CaseEditForm.initial_for(case, concerns)) if can_edit else None
+    )
+    assign_form = given.get("assign_form") or (
+        AssignForm(colleagues=colleagues or []) if wanted_colleagues else None
+    )
+    supervisor_form = given.get("supervisor_form") or (
+        SupervisorForm(
+            agency_id=case.agency_id,
+            supervisors=supervisors,
+            initial={"supervisor": case.supervisor_id},
+        )
+        if wanted_supervisors
+        else None
+    )
+    return {
+        "edit_form": edit_form,
+        "assign_form": assign_form,
+        "supervisor_form": supervisor_form,
+        "reopen_form": given.get("reopen_form") or (ReopenForm() if can_reopen else None),
+    }
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,46 +19,20 @@ from amana.accounts.models import User
 from amana.accounts.roles import Perm
 from amana.audit.log import origin_of
 from amana.cases import access, actions, policy
-from amana.cases.models import Case, CaseAssignment, Sensitivity, Task
+from amana.cases.models import Case, CaseAssignment, Task
 from amana.cases.search import search_children
-from amana.cases.views.common import _age, _masked, error_items
+from amana.cases.views.common import due_html, error_items
+from amana.cases.views.rows import CaseRow, _labels, _rows, due_cells, list_cells
 from amana.cases.webforms import CaseFilterForm, CaseSearchForm, location_and_below
 from amana.core.web import actor_of, forbidden, is_htmx
 
 DUE_DAYS = 7
 
 
-@dataclass
-class CaseRow:
-    case: Case
-    name: str
-    age: int | None
-    overdue: bool
-    caseworkers: list[str] = field(default_factory=list)
-    tasks: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _rows(actor: User, cases: Iterable[Case], *, team: bool = False) -> list[CaseRow]:
-    classes = access.visible_classes(actor)
-    now = timezone.now()
-    today = timezone.localdate()
-    rows = []
-    for case in cases:
-        row = CaseRow(
-            case=case,
-            name=_masked(classes, Sensitivity.IDENTIFYING, case.child.full_name),
-            age=_age(case.child, classes, today),
-            overdue=bool(
-                case.status == Case.Status.OPEN and case.next_due_at and case.next_due_at < now
-            ),
-        )
-        if team:
-            row.caseworkers = [
-                a.user.username
-                for a in case.assignments.all()
-                if a.role == CaseAssignment.Role.CASEWORKER
-            ]
-        rows.append(row)
+def _rows_with_cells(actor: User, cases: Iterable[Case], *, team: bool) -> list[CaseRow]:
+    rows = _rows(actor, cases, team=team)
+    for row in rows:
+        row.cells = list_cells(row, team=team)
     return rows
 
 
@@ -107,14 +80,15 @@ def _case_list(request: HttpRequest, scope: str) -> HttpResponse:
         cases = search_children(cases, query)
     cases = _ordered(cases)
     if team:
-        cases = cases.prefetch_related("assignments__user")
+        with_users = CaseAssignment.objects.select_related("user")
+        cases = cases.prefetch_related(Prefetch("assignments", queryset=with_users))
     page = access.audited_page(actor, cases, params.get("page"), origin=origin_of(request))
     list_url = reverse("cases:team" if team else "cases:list")
     filter_query = urlencode(filters)
     context = {
         "scope": scope,
         "page": page,
-        "rows": _rows(actor, page.object_list, team=team),
+        "rows": _rows_with_cells(actor, page.object_list, team=team),
         "filter_form": filter_form,
         "search_form": search_form,
         "search_available": True,
@@ -157,14 +131,18 @@ def due_list(request: HttpRequest) -> HttpResponse:
     """The actor's tasks not done, overdue or due within the week, by case."""
     actor = actor_of(request)
     tasks = _due_tasks(actor)
-    cases = _ordered(access.visible_cases(actor).filter(pk__in=tasks.values("case_id")))
+    cases = _ordered(access.due_cases(actor, days=DUE_DAYS))
     page = access.audited_page(actor, cases, request.GET.get("page"), origin=origin_of(request))
     rows = _rows(actor, page.object_list)
     now = timezone.now()
     by_case: dict[Any, list[dict[str, Any]]] = {}
-    for task in tasks.filter(case_id__in=[row.case.pk for row in rows]):
-        by_case.setdefault(task.case_id, []).append({"task": task, "overdue": task.due_at < now})
+    kinds = _labels(Task.Kind.choices)
+    for task in tasks.filter(case_id__in=[row.case.pk for row in rows]).select_related(None):
+        kind = kinds.get(task.kind, task.kind)
+        item = {"task": task, "kind": kind, "due": due_html(task.due_at, task.due_at < now)}
+        by_case.setdefault(task.case_id, []).append(item)
     for row in rows:
         row.tasks = by_case.get(row.case.pk, [])
+        row.cells = due_cells(row)
     context = {"page": page, "rows": rows, "days": DUE_DAYS}
     return render(request, "cases/due_list.html", context)

@@ -16,6 +16,7 @@ from amana.cases.webforms.choices import (
 )
 from amana.cases.webforms.registration import CaseFactsForm
 from amana.core import limits
+from amana.refdata.models import Lookup
 
 
 class CaseEditForm(CaseFactsForm):
@@ -40,10 +41,12 @@ class CaseEditForm(CaseFactsForm):
         )
 
     @staticmethod
-    def initial_for(case: Case) -> dict[str, Any]:
+    def initial_for(case: Case, concerns: list[Lookup] | None = None) -> dict[str, Any]:
+        """What the form shows first: the case as stored (`concerns`, when already read)."""
+        read = concerns if concerns is not None else case.concerns.all()
         return {
             "risk_level": case.risk_level,
-            "concerns": [concern.code for concern in case.concerns.all()],
+            "concerns": [concern.code for concern in read],
             "care_arrangement": case.care_arrangement,
             "location": case.location.code if case.location else "",
             "is_refugee": case.is_refugee,
@@ -94,9 +97,13 @@ class SupervisorForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agency_id: int, supervisors: list[User] | None = None, **kwargs: Any
+    ) -> None:
+        """`supervisors`: the agency's active supervisors when already read, else they are."""
         super().__init__(*args, **kwargs)
-        self.supervisors = {str(user.pk): user for user in supervisors_of(agency_id)}
+        chosen = supervisors if supervisors is not None else supervisors_of(agency_id)
+        self.supervisors = {str(user.pk): user for user in chosen}
         people = [(key, user.username) for key, user in self.supervisors.items()]
         _set_choices(self, "supervisor", _blank(people, _("Choose…")))
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import User
+from amana.refdata import cache as refdata_cache
 from amana.refdata.labels import label as lookup_label
-from amana.refdata.models import Location, Lookup
 
 CONCERNS = "protection_concerns"
 MAX_PEOPLE = 10
@@ -20,10 +22,25 @@ PHONE = RegexValidator(
 )
 
 
-def _set_choices(form: forms.Form, name: str, choices: Any) -> None:
+class Listed(BaseChoiceIterator):
+    """Choices already as Django normalises them — (value, label) pairs, no groups — kept as
+    they are: a form would otherwise normalise the 120 places again for every page."""
+
+    def __init__(self, pairs: list[tuple[Any, Any]]) -> None:
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    """Offer `choices` ((value, label) pairs, no groups) in the form's field `name`."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
+    field.choices = Listed(list(choices))
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -31,43 +48,51 @@ def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
 
 
 def concern_choices() -> list[tuple[str, str]]:
-    stored = Lookup.objects.filter(kind=CONCERNS, active=True).values_list("code", "label")
+    """The active protection concerns, by their label in the active language (the entries are
+    kept per process: `refdata.cache`)."""
     return sorted(
-        ((code, lookup_label(CONCERNS, code, text)) for code, text in stored),
+        (
+            (e.code, lookup_label(CONCERNS, e.code, e.label))
+            for e in refdata_cache.entries(CONCERNS)
+            if e.active
+        ),
         key=lambda choice: choice[1].casefold(),
     )
 
 
 def location_choices() -> list[tuple[str, str]]:
-    """Every place, each under its parent, indented by its level."""
-    places = list(Location.objects.order_by("level", "name"))
-    by_parent: dict[int | None, list[Location]] = {}
-    for place in places:
-        by_parent.setdefault(place.parent_id, []).append(place)
+    """Every place, each under its parent, indented by its level (kept per process)."""
+    return list(refdata_cache.kept("cases.location_choices", _location_choices))
+
+
+def _location_choices() -> tuple[tuple[str, str], ...]:
+    places = refdata_cache.places()
+    by_parent = refdata_cache.children_of()
     choices: list[tuple[str, str]] = []
     known = {place.pk for place in places}
 
-    def add(place: Location, depth: int) -> None:
+    def add(place: refdata_cache.Place, depth: int) -> None:
         choices.append((place.code, "\u2003" * depth + place.name))
-        for child in by_parent.get(place.pk, []):
+        for child in by_parent.get(place.pk, ()):
             add(child, depth + 1)
 
     for place in places:
         if place.parent_id is None or place.parent_id not in known:
             add(place, 0)
-    return choices
+    return tuple(choices)
 
 
 def location_and_below(code: str) -> list[str]:
     """A place's code and the codes of every place under it."""
-    place = Location.objects.filter(code=code).first()
+    place = refdata_cache.place(code)
     if place is None:
         return [code]
-    codes, frontier = [place.code], [place.pk]
+    by_parent = refdata_cache.children_of()
+    codes, frontier = [place.code], [place]
     while frontier:
-        below = list(Location.objects.filter(parent_id__in=frontier).values_list("pk", "code"))
-        frontier = [pk for pk, _code in below]
-        codes += [code for _pk, code in below]
+        below = [child for parent in frontier for child in by_parent.get(parent.pk, ())]
+        codes += [child.code for child in below]
+        frontier = below
     return codes
 
 

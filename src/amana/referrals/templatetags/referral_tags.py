@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import OuterRef, Subquery
 
 from amana.accounts.models import Agency, User
 from amana.accounts.roles import Perm
@@ -34,7 +35,10 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
     actor = context["request"].user
     if not isinstance(actor, User):
         return {"case": case, "rows": [], "ledger": []}
-    referrals = list(access.referrals_of_case(actor, case))
+    # The packet and the reasons are not shown here: not read either.
+    referrals = list(access.referrals_of_case(actor, case).defer("packet", "response_reason"))
+    for referral in referrals:
+        referral.case = case  # the case the page read: nothing read again per referral
     late = overdue_flags(referrals)
     given = access.service_feedbacks(actor, referrals)
     rows = [
@@ -46,14 +50,16 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
         }
         for referral in referrals
     ]
-    entries = list(access.ledger_of_case(actor, case)[:LEDGER_ROWS])
-    names = dict(
-        Agency.objects.filter(slug__in={e.recipient for e in entries}).values_list("slug", "name")
+    recipient_name = Agency.objects.filter(slug=OuterRef("recipient")).values("name")[:1]
+    entries = list(
+        access.ledger_of_case(actor, case).annotate(recipient_name=Subquery(recipient_name))[
+            :LEDGER_ROWS
+        ]
     )
     ledger = [
         {
             "entry": entry,
-            "recipient": names.get(entry.recipient, entry.recipient),
+            "recipient": entry.recipient_name or entry.recipient,
             "service": service_label(entry.service) if entry.service else "",
             "purpose": label(PURPOSES, entry.purpose),
             "basis": label(BASES, entry.legal_basis),

@@ -1,4 +1,4 @@
-"""`amana bench audit|cases|referrals`: the benchmarks of `amana.ops.bench`, JSON on stdout.
+"""`amana bench audit|cases|pages|referrals`: the benchmarks of `amana.ops.bench`, JSON on stdout.
 
 `amana bench decisions` never gets here; `amana.cli` runs it without Django.
 """
@@ -14,7 +14,7 @@ from django.db import connection
 
 from amana.ops.bench.audit import bench_audit
 
-TARGETS = ("audit", "cases", "referrals", "load")
+TARGETS = ("audit", "cases", "pages", "referrals", "load")
 
 
 def _positive(text: str) -> int:
@@ -26,13 +26,15 @@ def _positive(text: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Benchmarks (JSON on stdout). Targets: audit, cases, referrals, load"
+        "Benchmarks (JSON on stdout). Targets: audit, cases, pages, referrals, load"
         " (`decisions` runs without Django)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="what to measure: audit, cases or referrals")
-        parser.add_argument("--samples", type=_positive, default=200, help="cases: repetitions")
+        parser.add_argument("target", help="what to measure: audit, cases, pages or referrals")
+        parser.add_argument(
+            "--samples", type=_positive, default=200, help="cases, pages: repetitions"
+        )
         parser.add_argument("--writers", type=_positive, help="threads (8; 2 on SQLite)")
         parser.add_argument("--entries", type=_positive, default=2000, help="entries in all")
         parser.add_argument(
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--n", type=_positive, default=1000, help="referrals: timed sends")
         parser.add_argument("--warmup", type=int, default=20, help="referrals: untimed sends")
-        parser.add_argument("--seed", type=int, default=7, help="referrals, load: the seed")
+        parser.add_argument("--seed", type=int, default=7, help="referrals, pages, load: the seed")
         parser.add_argument("--users", type=_positive, default=200, help="load: simulated staff")
         parser.add_argument("--duration", type=_positive, default=300, help="load: seconds")
         parser.add_argument("--ramp", type=_positive, default=120, help="load: ramp-up seconds")
@@ -55,15 +57,27 @@ class Command(BaseCommand):
     def handle(self, *args: Any, target: str, **options: Any) -> None:
         if target not in TARGETS:
             self._fail(
-                f"unknown target {target!r}: expected audit, cases, referrals, load or decisions"
+                f"unknown target {target!r}: expected audit, cases, pages, referrals, load"
+                " or decisions"
             )
         if settings.AMANA_ENV == "production":
-            self._fail("bench audit writes permanent audit entries; run it on a scratch database")
+            self._fail(
+                f"bench {target} writes permanent audit entries; run it on a scratch database"
+            )
         if target == "cases":
             from amana.ops.bench.cases import bench_cases
 
             try:
                 result = bench_cases(options["samples"])
+            except LookupError as exc:
+                self._fail(str(exc))
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        if target == "pages":
+            from amana.ops.bench.pages import bench_pages
+
+            try:
+                result = bench_pages(options["samples"], options["seed"])
             except LookupError as exc:
                 self._fail(str(exc))
             self.stdout.write(json.dumps(result, indent=2))
