@@ -3,10 +3,13 @@ the worker run the way `amana worker --once` runs it, in this process."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
@@ -42,6 +45,30 @@ def wipe_queue() -> None:
         cursor.execute("DELETE FROM procrastinate_workers")
 
 
+def in_own_thread(work: Callable[[], Any]) -> Any:
+    """Run `work` in a thread of its own and return its result (or raise its error).
+
+    procrastinate's synchronous entry points call `asyncio.run`, which refuses to start inside
+    a running event loop; the browser tests' Playwright keeps one running in the main thread
+    for the whole session, so the worker gets a thread with no loop, as in `amana worker`."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()  # this thread's own, or the test database stays in use
+
+    thread = threading.Thread(target=run, name="test-worker")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
 def run_worker_until_idle() -> None:
     """A real procrastinate worker on the test database, with its own connections (as
     `amana worker` has): it runs every job that is due, then stops."""
@@ -52,7 +79,11 @@ def run_worker_until_idle() -> None:
     settings["CONN_MAX_AGE"] = 0
     try:
         with app.replace_connector(app.connector.get_worker_connector()):  # type: ignore[attr-defined]
-            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+            in_own_thread(
+                lambda: app.run_worker(
+                    wait=False, install_signal_handlers=False, listen_notify=False
+                )
+            )
     finally:
         settings["CONN_MAX_AGE"] = max_age
 

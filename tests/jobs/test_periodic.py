@@ -18,7 +18,7 @@ from amana.referrals.actions import do_send_referral
 from amana.referrals.jobs import remind_overdue_referrals
 from amana.referrals.models import Referral
 from tests.audit.helpers import write_entries
-from tests.jobs.helpers import jobs_named, postgresql_only
+from tests.jobs.helpers import in_own_thread, jobs_named, postgresql_only
 from tests.referrals.backend_helpers import REFERRAL, agree, at, make_world
 
 MONDAY = date(2026, 11, 9)
@@ -62,7 +62,7 @@ def test_two_workers_deferring_the_same_run_enqueue_it_once(empty_queue):
             async with app.open_async():
                 await asyncio.gather(defer_as_a_worker(), defer_as_a_worker())
 
-        asyncio.run(two_workers())
+        in_own_thread(lambda: asyncio.run(two_workers()))
     [job] = jobs_named("audit.seal")
     assert job.args == {"timestamp": minute} and job.lock == "audit.seal"
 

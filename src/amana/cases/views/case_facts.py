@@ -92,7 +92,8 @@ def _people_facts(actor: User, case: Case) -> list[dict[str, Any]]:
 def _case_facts(actor: User, case: Case, concerns: list[Lookup]) -> dict[str, Any]:
     """The case's own facts; `concerns`: its protection concerns, read once by the page."""
     protection = Sensitivity.PROTECTION in access.visible_classes(actor)
-    named = ", ".join(sorted(concern.label for concern in concerns)) or _("None")
+    shown = (lookup_label(CONCERNS, concern.code, concern.label) for concern in concerns)
+    named = ", ".join(sorted(shown)) or _("None")
     return {
         "risk": case.get_risk_level_display(),
         "concerns": named if protection else MASK,
