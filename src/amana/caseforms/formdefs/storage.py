@@ -91,16 +91,18 @@ def kept_definitions(
     keys: list[tuple[int, datetime]],
 ) -> dict[tuple[int, datetime], FormDefinition]:
     """The stored definitions with these (id, created_at), from this process's copies, the
-    missing ones read in one query."""
-    missing = [key for key in keys if key not in _definitions]
+    missing ones read in one query (and kept)."""
+    found = {key: row for key in keys if (row := _definitions.get(key)) is not None}
+    missing = [key for key in keys if key not in found]
     if missing:
         read = FormDefinition.objects.filter(pk__in=[pk for pk, _created in missing])
+        fresh = {(row.pk, row.created_at): row for row in read}
         with _definitions_lock:
-            if len(_definitions) + len(missing) > DEFINITIONS_KEPT:
+            if len(_definitions) + len(fresh) > DEFINITIONS_KEPT:
                 _definitions.clear()
-            for row in read:
-                _definitions[(row.pk, row.created_at)] = row
-    return {key: _definitions[key] for key in keys if key in _definitions}
+            _definitions.update(fresh)
+        found.update({key: fresh[key] for key in missing if key in fresh})
+    return found
 
 
 def forget_definitions() -> None:
